@@ -1,0 +1,88 @@
+/**
+ * Card brands as data: a table of IIN (issuer identification number) ranges
+ * and lengths, read by one pure {@link detect} function. Brand names follow
+ * the gateways (`VISA`, `MASTER`, `AMEX`, `CHINAUNIONPAY`, …).
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * A brand name as the gateways spell it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type CardBrand = "VISA" | "MASTER" | "AMEX" | "DISCOVER" | "JCB" | "CHINAUNIONPAY" | "DINERS" | "MAESTRO"
+
+/**
+ * One row of the brand table: IIN prefixes or inclusive ranges (compared on
+ * the same number of leading digits) and the allowed PAN lengths.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface BrandEntry {
+  readonly brand: CardBrand
+  readonly patterns: ReadonlyArray<number | readonly [number, number]>
+  readonly lengths: ReadonlyArray<number>
+}
+
+/**
+ * The brand table. Where ranges overlap, the longest matching prefix wins
+ * (Discover's 622126–622925 inside UnionPay's 62, for one).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const table: ReadonlyArray<BrandEntry> = [
+  { brand: "VISA", patterns: [4], lengths: [13, 16, 19] },
+  { brand: "MASTER", patterns: [[51, 55], [2221, 2720]], lengths: [16] },
+  { brand: "AMEX", patterns: [34, 37], lengths: [15] },
+  { brand: "DISCOVER", patterns: [6011, [644, 649], 65, [622126, 622925]], lengths: [16, 17, 18, 19] },
+  { brand: "JCB", patterns: [[3528, 3589]], lengths: [16, 17, 18, 19] },
+  { brand: "CHINAUNIONPAY", patterns: [62, 81], lengths: [16, 17, 18, 19] },
+  { brand: "DINERS", patterns: [[300, 305], 36, 38, 39], lengths: [14, 15, 16, 17, 18, 19] },
+  { brand: "MAESTRO", patterns: [50, [56, 58], 6304, 6759, 676770, 676774, 63, 67], lengths: [12, 13, 14, 15, 16, 17, 18, 19] }
+]
+
+/**
+ * Every brand name.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const brands: ReadonlyArray<CardBrand> = table.map((e) => e.brand)
+
+const matchLength = (digits: string, pattern: number | readonly [number, number]): number => {
+  if (typeof pattern === "number") {
+    const p = String(pattern)
+    return digits.startsWith(p) ? p.length : 0
+  }
+  const width = String(pattern[0]).length
+  if (digits.length < width) return 0
+  const head = Number(digits.slice(0, width))
+  return head >= pattern[0] && head <= pattern[1] ? width : 0
+}
+
+/**
+ * The brand of an ASCII digit string, or `undefined` when no row matches both
+ * its prefix and its length. Pure and total: any string is accepted.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const detect = (digits: string, brandTable: ReadonlyArray<BrandEntry> = table): CardBrand | undefined => {
+  let best: CardBrand | undefined
+  let bestLen = 0
+  for (const entry of brandTable) {
+    if (!entry.lengths.includes(digits.length)) continue
+    for (const pattern of entry.patterns) {
+      const n = matchLength(digits, pattern)
+      if (n > bestLen) {
+        bestLen = n
+        best = entry.brand
+      }
+    }
+  }
+  return best
+}

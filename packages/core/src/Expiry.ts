@@ -1,0 +1,118 @@
+/**
+ * Card expiry dates: parsing from the gateways' formats and the "valid
+ * through the end of the month" rule.
+ *
+ * @since 0.1.0
+ */
+import { DateTime, Result } from "effect"
+import { describeInput, isAsciiDigits } from "./internal/digits.ts"
+import * as IsoDate from "./IsoDate.ts"
+import * as TokenError from "./TokenError.ts"
+
+/**
+ * A card's expiry month and 4-digit year.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Expiry {
+  readonly month: number
+  readonly year: number
+}
+
+/**
+ * The text formats an expiry arrives in:
+ *
+ * - `MM/YY`: the CLI and card faces (`MM/YYYY` also accepted);
+ * - `MMYY`: Axerve's `expiryMonth` + `expiryYear` (`MMYYYY` also accepted);
+ * - `YYMM`: AlliancePay's `encryptedExpDate` (`2503` is March 2025; `YYYYMM` also accepted).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Format = "MM/YY" | "MMYY" | "YYMM"
+
+const invalid = (message?: string) => TokenError.make("EXPIRY_INVALID", { rule: "EXPIRY-FORMAT", message })
+
+/**
+ * Builds an {@link Expiry} from a month and a 2- or 4-digit year (2-digit
+ * years are 20YY). Refuses month 0 or 13 and non-integers.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (month: unknown, year: unknown): Result.Result<Expiry, TokenError.TokenError> => {
+  if (typeof month !== "number" || typeof year !== "number" || !Number.isInteger(month) || !Number.isInteger(year)) {
+    return Result.fail(invalid("Expiry month and year must be integers."))
+  }
+  if (month < 1 || month > 12) return Result.fail(TokenError.make("EXPIRY_INVALID_MONTH", { rule: "EXPIRY-FORMAT" }))
+  const fullYear = year >= 0 && year <= 99 ? 2000 + year : year
+  if (fullYear < 2000 || fullYear > 2999) return Result.fail(invalid("Expiry year must be 00–99 or 2000–2999."))
+  return Result.succeed({ month, year: fullYear })
+}
+
+/**
+ * Parses an expiry string in `format`. Never throws.
+ *
+ * @category decoding
+ * @since 0.1.0
+ */
+export const parse = (input: unknown, format: Format): Result.Result<Expiry, TokenError.TokenError> => {
+  if (typeof input !== "string") return Result.fail(invalid(`An expiry must be a string, got ${describeInput(input)}.`))
+  if (input.length > 7) return Result.fail(invalid())
+  let mm: string
+  let yy: string
+  switch (format) {
+    case "MM/YY": {
+      const slash = input.indexOf("/")
+      if (slash !== 2) return Result.fail(invalid("Expected MM/YY."))
+      mm = input.slice(0, 2)
+      yy = input.slice(3)
+      break
+    }
+    case "MMYY": {
+      mm = input.slice(0, 2)
+      yy = input.slice(2)
+      break
+    }
+    case "YYMM": {
+      yy = input.slice(0, input.length - 2)
+      mm = input.slice(input.length - 2)
+      break
+    }
+    default:
+      return Result.fail(invalid("Unknown expiry format."))
+  }
+  if (!isAsciiDigits(mm) || mm.length !== 2 || !isAsciiDigits(yy) || (yy.length !== 2 && yy.length !== 4)) {
+    return Result.fail(invalid(`Expected ${format} with a 2- or 4-digit year.`))
+  }
+  return make(Number(mm), Number(yy))
+}
+
+/**
+ * The first day after the card's validity (the first of the month after the
+ * expiry month). A card is valid strictly before this date.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const expiresOn = (expiry: Expiry): IsoDate.IsoDate => IsoDate.firstOfNextMonth(expiry.year, expiry.month)
+
+/**
+ * True when the card has expired at `now`: a card is valid through the last
+ * day of its expiry month, UTC.
+ *
+ * @category predicates
+ * @since 0.1.0
+ */
+export const isExpired = (expiry: Expiry, now: DateTime.DateTime): boolean =>
+  IsoDate.fromDateTime(now) >= expiresOn(expiry)
+
+/**
+ * `MM/YY` text of an expiry.
+ *
+ * @category encoding
+ * @since 0.1.0
+ */
+export const format = (expiry: Expiry): string =>
+  `${String(expiry.month).padStart(2, "0")}/${String(expiry.year % 100).padStart(2, "0")}`

@@ -1,0 +1,170 @@
+/**
+ * Whether a token may be used for a payment, and what the use records:
+ * status, retention, card expiry (Axerve 1164) and ACI's card-on-file
+ * standing-instruction rules (CIT/MIT, INITIAL/REPEATED,
+ * UNSCHEDULED/RECURRING/INSTALLMENT).
+ *
+ * **Details**
+ *
+ * - A CIT INITIAL use sets up an agreement of its type; its transaction id is
+ *   the `initialTransactionId` later MIT uses carry.
+ * - A MIT use is always REPEATED, needs an agreement of the same type, and
+ *   must carry that agreement's initial transaction id.
+ * - A CIT REPEATED use needs no agreement; one-click checkout is CIT
+ *   UNSCHEDULED.
+ *
+ * @since 0.1.0
+ */
+import { DateTime, Result } from "effect"
+import * as Expiry from "./Expiry.ts"
+import * as IsoDate from "./IsoDate.ts"
+import * as Retention from "./Retention.ts"
+import * as TokenError from "./TokenError.ts"
+import type * as TokenStatus from "./TokenStatus.ts"
+
+/**
+ * Who initiates the payment.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Source = "CIT" | "MIT"
+
+/**
+ * First or subsequent use in an agreement.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Mode = "INITIAL" | "REPEATED"
+
+/**
+ * The kind of card-on-file agreement.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type AgreementType = "UNSCHEDULED" | "RECURRING" | "INSTALLMENT"
+
+/**
+ * The allowed values, as data.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const values = {
+  source: ["CIT", "MIT"] as ReadonlyArray<Source>,
+  mode: ["INITIAL", "REPEATED"] as ReadonlyArray<Mode>,
+  type: ["UNSCHEDULED", "RECURRING", "INSTALLMENT"] as ReadonlyArray<AgreementType>
+} as const
+
+/**
+ * A card-on-file agreement set up by a CIT INITIAL use.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Agreement {
+  readonly type: AgreementType
+  readonly initialTransactionId: string
+}
+
+/**
+ * A requested use of a token.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Use {
+  readonly source: Source
+  readonly mode: Mode
+  readonly type: AgreementType
+  readonly initialTransactionId?: string | undefined
+}
+
+/**
+ * What the rules need to know about the token.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface TokenState {
+  readonly status: TokenStatus.Status
+  readonly retainUntil: IsoDate.IsoDate
+  readonly expiry: Expiry.Expiry | undefined
+  readonly agreements: ReadonlyArray<Agreement>
+}
+
+/**
+ * The outcome of an allowed use: whether it sets up an agreement.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Decision {
+  readonly createsAgreement: AgreementType | undefined
+}
+
+const cof = (message: string) => TokenError.make("COF_INVALID", { rule: "COF-COMBINATION", message })
+
+/**
+ * Checks a use request's shape: its source, mode and type, and the
+ * combination rules. Accepts `unknown`.
+ *
+ * @category decoding
+ * @since 0.1.0
+ */
+export const decodeUse = (u: unknown): Result.Result<Use, TokenError.TokenError> => {
+  if (typeof u !== "object" || u === null) return Result.fail(cof("A use needs source, mode and type."))
+  const r = u as Record<string, unknown>
+  const { initialTransactionId, mode, source, type } = r
+  if (!values.source.includes(source as Source)) return Result.fail(cof("source must be CIT or MIT."))
+  if (!values.mode.includes(mode as Mode)) return Result.fail(cof("mode must be INITIAL or REPEATED."))
+  if (!values.type.includes(type as AgreementType)) return Result.fail(cof("type must be UNSCHEDULED, RECURRING or INSTALLMENT."))
+  if (initialTransactionId !== undefined && (typeof initialTransactionId !== "string" || initialTransactionId.length === 0 || initialTransactionId.length > 64)) {
+    return Result.fail(cof("initialTransactionId must be a non-empty string of at most 64 characters."))
+  }
+  if (source === "MIT" && mode === "INITIAL") return Result.fail(cof("A merchant-initiated use is always REPEATED."))
+  return Result.succeed({
+    source: source as Source,
+    mode: mode as Mode,
+    type: type as AgreementType,
+    ...(typeof initialTransactionId === "string" ? { initialTransactionId } : {})
+  })
+}
+
+/**
+ * Decides whether `use` is allowed on a token in `state` at `now`. Checks, in
+ * order: deleted (`100.150.202`), retention (`100.150.206`), suspended, card
+ * expired (Axerve `1164`), then the card-on-file rules.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const authorize = (state: TokenState, use: Use, now: DateTime.DateTime): Result.Result<Decision, TokenError.TokenError> => {
+  if (state.status === "DELETED") return Result.fail(TokenError.make("TOKEN_DELETED", { rule: "USE-ACTIVE" }))
+  if (!Retention.isRetained(state.retainUntil, IsoDate.fromDateTime(now))) {
+    return Result.fail(TokenError.make("RETENTION_EXPIRED", { rule: "RETENTION-PURGE" }))
+  }
+  if (state.status !== "ACTIVE") return Result.fail(TokenError.make("TOKEN_SUSPENDED", { rule: "USE-ACTIVE" }))
+  if (state.expiry !== undefined && Expiry.isExpired(state.expiry, now)) {
+    return Result.fail(TokenError.make("TOKEN_EXPIRED", { rule: "USE-CARD-NOT-EXPIRED" }))
+  }
+  if (use.source === "MIT") {
+    if (use.mode !== "REPEATED") return Result.fail(cof("A merchant-initiated use is always REPEATED."))
+    const agreement = state.agreements.find((a) => a.type === use.type)
+    if (agreement === undefined) {
+      return Result.fail(TokenError.make("COF_NO_AGREEMENT", { rule: "COF-MIT-AGREEMENT" }))
+    }
+    if (use.initialTransactionId !== agreement.initialTransactionId) {
+      return Result.fail(
+        TokenError.make("COF_NO_AGREEMENT", {
+          rule: "COF-MIT-AGREEMENT",
+          message: "A merchant-initiated use must carry the initial transaction id of its agreement."
+        })
+      )
+    }
+    return Result.succeed({ createsAgreement: undefined })
+  }
+  return Result.succeed({ createsAgreement: use.mode === "INITIAL" ? use.type : undefined })
+}

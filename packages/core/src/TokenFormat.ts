@@ -1,0 +1,186 @@
+/**
+ * Token formats as data: each format is a descriptor plus a pure generator
+ * that takes random bytes (never a clock, never `Math.random`, never the PAN's
+ * hidden digits). Every format also recognises its own tokens.
+ *
+ * No generated token is ever a Luhn-valid string of 12–19 digits: the
+ * registration and opaque formats are longer than 19 characters, and the
+ * standard format always puts a letter in its random part. Custom values
+ * have at least 2 non-digits by their own rules.
+ *
+ * @since 0.1.0
+ */
+import { Result } from "effect"
+import { drawChars, toBase64Url, toHex } from "./internal/alphabet.ts"
+import * as Pan from "./Pan.ts"
+import * as TokenError from "./TokenError.ts"
+
+/**
+ * A token format's name.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Name = "registration" | "standard" | "custom" | "opaque"
+
+/**
+ * A format descriptor.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Descriptor {
+  readonly name: Name
+  /** Which gateway defines the format. */
+  readonly gateway: "ACI" | "Axerve" | "AlliancePay"
+  /** What a token of this format looks like. */
+  readonly pattern: RegExp
+  /** How many random bytes {@link generate} needs (at most; surplus is allowed). */
+  readonly randomBytes: number
+  /** Random bits a token carries. */
+  readonly entropyBits: number
+  /** Whether the token embeds digits of the PAN (first 2 and last 4). */
+  readonly embedsPanDigits: boolean
+  /** Rule ID of the format. */
+  readonly rule: string
+}
+
+/**
+ * The format table.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const formats: { readonly [K in Name]: Descriptor & { readonly name: K } } = {
+  registration: {
+    name: "registration",
+    gateway: "ACI",
+    pattern: /^[0-9a-f]{32}$/,
+    randomBytes: 16,
+    entropyBits: 128,
+    embedsPanDigits: false,
+    rule: "FORMAT-REGISTRATION"
+  },
+  standard: {
+    name: "standard",
+    gateway: "Axerve",
+    pattern: /^[0-9]{2}[A-Z0-9]{4}[A-Z0-9]{6}[0-9]{4}$/,
+    randomBytes: 32,
+    entropyBits: 30,
+    embedsPanDigits: true,
+    rule: "FORMAT-STANDARD"
+  },
+  custom: {
+    name: "custom",
+    gateway: "Axerve",
+    pattern: /^[A-Z0-9]{4}[A-Z0-9_]{10,20}$/,
+    randomBytes: 0,
+    entropyBits: 0,
+    embedsPanDigits: false,
+    rule: "FORMAT-CUSTOM"
+  },
+  opaque: {
+    name: "opaque",
+    gateway: "AlliancePay",
+    pattern: /^[A-Za-z0-9_-]{22,24}$/,
+    randomBytes: 16,
+    entropyBits: 128,
+    embedsPanDigits: false,
+    rule: "FORMAT-OPAQUE"
+  }
+}
+
+/**
+ * Every format name.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const names: ReadonlyArray<Name> = ["registration", "standard", "custom", "opaque"]
+
+/**
+ * What a generator needs besides random bytes: the merchant prefix for
+ * `standard` and `custom`, the PAN for `standard` (first 2 and last 4 only),
+ * and the validated custom value for `custom`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GenerateInput {
+  readonly random: Uint8Array
+  readonly prefix?: string | undefined
+  readonly pan?: Pan.Pan | undefined
+  readonly customValue?: string | undefined
+}
+
+const ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+const needMore = (name: Name) =>
+  TokenError.make("INVALID_INPUT", {
+    rule: "TOKEN-RANDOM",
+    message: `The ${name} format needs at least ${formats[name].randomBytes} random bytes.`
+  })
+
+/**
+ * Generates a token of format `name` from random bytes. Pure: the same input
+ * gives the same token. The vault passes fresh CSPRNG bytes and retries on the
+ * (rare) collision with a stored token.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const generate = (name: Name, input: GenerateInput): Result.Result<string, TokenError.TokenError> => {
+  const random = input.random
+  if (!(random instanceof Uint8Array)) return Result.fail(needMore(name))
+  switch (name) {
+    case "registration":
+      return random.length < 16 ? Result.fail(needMore(name)) : Result.succeed(toHex(random.subarray(0, 16)))
+    case "opaque":
+      return random.length < 16 ? Result.fail(needMore(name)) : Result.succeed(toBase64Url(random.subarray(0, 16)))
+    case "standard": {
+      if (input.pan === undefined || input.prefix === undefined) {
+        return Result.fail(TokenError.make("INVALID_INPUT", { rule: "FORMAT-STANDARD", message: "A standard token needs a PAN and a merchant prefix." }))
+      }
+      const drawn = drawChars(random, 0, ALNUM, 5)
+      const letter = drawn === undefined ? undefined : drawChars(random, drawn.next, LETTERS, 1)
+      const position = letter === undefined ? undefined : drawChars(random, letter.next, "012345", 1)
+      if (drawn === undefined || letter === undefined || position === undefined) return Result.fail(needMore(name))
+      // Insert one guaranteed letter at a random position, so the token is never all digits.
+      const at = Number(position.chars)
+      const middle = drawn.chars.slice(0, at) + letter.chars + drawn.chars.slice(at)
+      return Result.succeed(Pan.first2(input.pan) + input.prefix + middle + input.pan.last4)
+    }
+    case "custom":
+      if (input.prefix === undefined || input.customValue === undefined) {
+        return Result.fail(TokenError.make("INVALID_INPUT", { rule: "FORMAT-CUSTOM", message: "A custom token needs a prefix and a validated value." }))
+      }
+      return Result.succeed(input.prefix + input.customValue)
+    default:
+      return Result.fail(TokenError.make("INVALID_INPUT", { message: "Unknown token format." }))
+  }
+}
+
+/**
+ * True when `u` is a token of format `name`.
+ *
+ * @category predicates
+ * @since 0.1.0
+ */
+export const isToken = (name: Name, u: unknown): u is string =>
+  typeof u === "string" && u.length <= 64 && formats[name]?.pattern.test(u) === true
+
+/**
+ * Recognises a token value: the formats it could belong to, or a typed
+ * `TOKEN_MALFORMED` error (ACI `100.150.101`) when it fits none.
+ *
+ * @category decoding
+ * @since 0.1.0
+ */
+export const parse = (u: unknown): Result.Result<{ readonly token: string; readonly formats: ReadonlyArray<Name> }, TokenError.TokenError> => {
+  if (typeof u !== "string" || u.length === 0 || u.length > 64) {
+    return Result.fail(TokenError.make("TOKEN_MALFORMED"))
+  }
+  const matching = names.filter((n) => formats[n].pattern.test(u))
+  return matching.length === 0 ? Result.fail(TokenError.make("TOKEN_MALFORMED")) : Result.succeed({ token: u, formats: matching })
+}
