@@ -1,0 +1,92 @@
+/**
+ * The crypto port: seals instrument data with an AEAD bound to its token and
+ * owner, opens it, and computes keyed fingerprints for duplicate detection.
+ *
+ * **Obligations every adapter meets**
+ *
+ * - `seal` binds the ciphertext to `aad`; `open` with any other `aad` fails
+ *   with `DecryptionFailed`, as does any change to a ciphertext byte.
+ * - Every sealed value names the key version that sealed it; only an active
+ *   version ever seals.
+ * - `fingerprint` is a keyed MAC under a key of its own, never a plain hash.
+ * - Errors carry no plaintext, no key bytes and no detail that could serve as
+ *   an oracle.
+ *
+ * @since 0.1.0
+ */
+import type { TokenRecord } from "@tokenvault/core"
+import { Context, type Effect, type Redacted, Schema } from "effect"
+
+/**
+ * What an adapter provides.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Capabilities {
+  readonly name: string
+  readonly aead: "AES-256-GCM"
+  readonly fingerprint: "HMAC-SHA256"
+  /** Whether the adapter holds several key versions (rotation, rewrap). */
+  readonly keyVersions: boolean
+}
+
+/**
+ * Decryption failed. Identical for every cause (wrong key, wrong associated
+ * data, tampered bytes), with no message from the runtime, so that it is no
+ * oracle.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class DecryptionFailed extends Schema.TaggedError<DecryptionFailed>()("DecryptionFailed", {}) {}
+
+/**
+ * The key version a ciphertext names is not available for decryption (below
+ * the minimum decryption version, or destroyed), or no active key can seal.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class KeyUnavailable extends Schema.TaggedError<KeyUnavailable>()("KeyUnavailable", {
+  keyVersion: Schema.optional(Schema.Number)
+}) {}
+
+/**
+ * The crypto port's one error, with a tagged `reason`.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class CardCryptoError extends Schema.TaggedError<CardCryptoError>()("CardCryptoError", {
+  reason: Schema.Union([DecryptionFailed, KeyUnavailable])
+}) {}
+
+/**
+ * The port's operations.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Service {
+  readonly capabilities: Capabilities
+  readonly seal: (plaintext: Redacted.Redacted<string>, aad: string) => Effect.Effect<TokenRecord.Sealed, CardCryptoError>
+  readonly open: (sealed: TokenRecord.Sealed, aad: string) => Effect.Effect<Redacted.Redacted<string>, CardCryptoError>
+  readonly fingerprint: (value: Redacted.Redacted<string>) => Effect.Effect<string, CardCryptoError>
+}
+
+/**
+ * The crypto port as an Effect service.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class CardCrypto extends Context.Service<CardCrypto, Service>()("@tokenvault/vault/CardCrypto") {}
+
+/**
+ * The associated data that binds a ciphertext to its token and owner.
+ *
+ * @category encoding
+ * @since 0.1.0
+ */
+export const associatedData = (token: string, merchantId: string): string => `tokenvault/v1\u0000${token}\u0000${merchantId}`

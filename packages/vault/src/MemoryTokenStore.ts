@@ -1,0 +1,251 @@
+/**
+ * The in-memory {@link TokenStore.TokenStore}: the reference adapter, with real
+ * indexes (customer, fingerprint, scope, due date, owner, request id) so no
+ * query scans every record. Operations run synchronously inside the effect,
+ * so compare-and-set holds under any interleaving of fibers.
+ *
+ * Not durable: state is lost when the process ends (`durable: false`).
+ *
+ * @since 0.1.0
+ */
+import type { Group, IsoDate, Merchant, TokenRecord } from "@tokenvault/core"
+import { Effect, Layer } from "effect"
+import { insertSorted, lowerBound, removeSorted } from "./internal/sortedKeys.ts"
+import * as TokenStore from "./TokenStore.ts"
+
+const SEP = "\u0000"
+
+const addTo = (index: Map<string, Set<string>>, key: string, token: string): void => {
+  let set = index.get(key)
+  if (set === undefined) {
+    set = new Set()
+    index.set(key, set)
+  }
+  set.add(token)
+}
+
+const removeFrom = (index: Map<string, Set<string>>, key: string, token: string): boolean => {
+  const set = index.get(key)
+  if (set === undefined) return false
+  set.delete(token)
+  if (set.size === 0) {
+    index.delete(key)
+    return true
+  }
+  return false
+}
+
+const activeKey = (r: TokenRecord.TokenRecord): string | undefined =>
+  r.status === "ACTIVE" && r.fingerprint !== undefined ? r.scope + SEP + (r.customerId ?? "") + SEP + r.fingerprint : undefined
+
+const sortByToken = (records: Array<TokenRecord.TokenRecord>): Array<TokenRecord.TokenRecord> =>
+  records.sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0))
+
+/**
+ * Options for the memory store.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly maxPageSize?: number | undefined
+}
+
+/**
+ * Builds a fresh, empty memory store.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (options?: Options): TokenStore.Service => {
+  const maxPageSize = options?.maxPageSize ?? 1000
+  const records = new Map<string, TokenRecord.TokenRecord>()
+  const byRequest = new Map<string, string>()
+  const byCustomer = new Map<string, Set<string>>()
+  const byFingerprint = new Map<string, Set<string>>()
+  const byScope = new Map<string, Set<string>>()
+  const byOwner = new Map<string, Set<string>>()
+  const byDue = new Map<string, Set<string>>()
+  const dueDates: Array<string> = []
+  const active = new Map<string, string>()
+  const merchants = new Map<string, TokenStore.MerchantEntry>()
+  const prefixes = new Map<string, string>()
+  const groups = new Set<string>()
+  let closed = false
+
+  const index = (r: TokenRecord.TokenRecord): void => {
+    addTo(byOwner, r.merchantId, r.token)
+    if (r.merchantRequestId !== undefined) byRequest.set(r.merchantId + SEP + r.merchantRequestId, r.token)
+    if (r.status === "DELETED") return
+    addTo(byScope, r.scope, r.token)
+    if (r.customerId !== undefined) addTo(byCustomer, r.scope + SEP + r.customerId, r.token)
+    if (r.fingerprint !== undefined) addTo(byFingerprint, r.scope + SEP + r.fingerprint, r.token)
+    if (!byDue.has(r.retainUntil)) insertSorted(dueDates, r.retainUntil)
+    addTo(byDue, r.retainUntil, r.token)
+    const ak = activeKey(r)
+    if (ak !== undefined) active.set(ak, r.token)
+  }
+
+  const unindexLive = (r: TokenRecord.TokenRecord): void => {
+    if (r.status === "DELETED") return
+    removeFrom(byScope, r.scope, r.token)
+    if (r.customerId !== undefined) removeFrom(byCustomer, r.scope + SEP + r.customerId, r.token)
+    if (r.fingerprint !== undefined) removeFrom(byFingerprint, r.scope + SEP + r.fingerprint, r.token)
+    if (removeFrom(byDue, r.retainUntil, r.token)) removeSorted(dueDates, r.retainUntil)
+    const ak = activeKey(r)
+    if (ak !== undefined && active.get(ak) === r.token) active.delete(ak)
+  }
+
+  const guard = <A>(f: () => A): Effect.Effect<A, TokenStore.TokenStoreError> =>
+    Effect.suspend(() => (closed ? Effect.fail(TokenStore.errors.unavailable("closed")) : Effect.sync(f)))
+
+  const guardEither = <A>(f: () => A | TokenStore.TokenStoreError): Effect.Effect<A, TokenStore.TokenStoreError> =>
+    Effect.suspend(() => {
+      if (closed) return Effect.fail(TokenStore.errors.unavailable("closed"))
+      const out = f()
+      return out instanceof TokenStore.TokenStoreError ? Effect.fail(out) : Effect.succeed(out)
+    })
+
+  const page = (tokens: Iterable<string>, request: TokenStore.PageRequest): TokenStore.Page<TokenRecord.TokenRecord> => {
+    const limit = Math.max(1, Math.min(request.limit, maxPageSize))
+    const sorted = Array.from(tokens).sort()
+    const start = request.cursor === undefined ? 0 : lowerBound(sorted, request.cursor + SEP)
+    const slice = sorted.slice(start, start + limit)
+    return {
+      items: slice.map((t) => records.get(t)!),
+      cursor: start + limit < sorted.length ? slice[slice.length - 1] : undefined
+    }
+  }
+
+  const service: TokenStore.Service = {
+    capabilities: { name: "memory", durable: false, durability: "none", maxPageSize, multiProcess: false },
+    insert: (record) =>
+      guardEither(() => {
+        if (records.has(record.token)) return TokenStore.errors.duplicate("token")
+        if (record.merchantRequestId !== undefined && byRequest.has(record.merchantId + SEP + record.merchantRequestId)) {
+          return TokenStore.errors.duplicate("merchantRequestId")
+        }
+        const ak = activeKey(record)
+        if (ak !== undefined && active.has(ak)) return TokenStore.errors.duplicate("activeFingerprint")
+        records.set(record.token, record)
+        index(record)
+        return undefined
+      }),
+    get: (token) => guard(() => records.get(token)),
+    getByRequestId: (merchantId, merchantRequestId) =>
+      guard(() => {
+        const token = byRequest.get(merchantId + SEP + merchantRequestId)
+        return token === undefined ? undefined : records.get(token)
+      }),
+    update: (next) =>
+      guardEither(() => {
+        const current = records.get(next.token)
+        if (current === undefined) return TokenStore.errors.notFound()
+        if (current.version !== next.version - 1) return TokenStore.errors.conflict()
+        const ak = activeKey(next)
+        if (ak !== undefined) {
+          const holder = active.get(ak)
+          if (holder !== undefined && holder !== next.token) return TokenStore.errors.duplicate("activeFingerprint")
+        }
+        unindexLive(current)
+        records.set(next.token, next)
+        if (current.merchantRequestId !== undefined && current.merchantRequestId !== next.merchantRequestId) {
+          byRequest.delete(current.merchantId + SEP + current.merchantRequestId)
+        }
+        index(next)
+        return undefined
+      }),
+    findByCustomer: (scope, customerId) =>
+      guard(() => sortByToken(Array.from(byCustomer.get(scope + SEP + customerId) ?? [], (t) => records.get(t)!))),
+    findByFingerprint: (scope, fingerprint) =>
+      guard(() => sortByToken(Array.from(byFingerprint.get(scope + SEP + fingerprint) ?? [], (t) => records.get(t)!))),
+    listByScope: (scope, request) => guard(() => page(byScope.get(scope) ?? [], request)),
+    dueForPurge: (onOrBefore: IsoDate.IsoDate, request) =>
+      guard(() => {
+        const limit = Math.max(1, Math.min(request.limit, maxPageSize))
+        // Cursor is "date\0token"; resume strictly after it.
+        const items: Array<TokenRecord.TokenRecord> = []
+        const [cDate, cToken] = request.cursor === undefined ? ["", ""] : request.cursor.split(SEP) as [string, string]
+        for (let i = cDate === "" ? 0 : lowerBound(dueDates, cDate); i < dueDates.length; i++) {
+          const date = dueDates[i]!
+          if (date > onOrBefore) break
+          const tokens = Array.from(byDue.get(date)!).sort()
+          for (const t of tokens) {
+            if (date === cDate && t <= cToken) continue
+            items.push(records.get(t)!)
+            if (items.length === limit) {
+              const last = items[items.length - 1]!
+              return { items, cursor: last.retainUntil + SEP + last.token }
+            }
+          }
+        }
+        return { items, cursor: undefined }
+      }),
+    getMerchant: (merchantId) => guard(() => merchants.get(merchantId)),
+    putMerchant: (merchant: Merchant.Merchant) =>
+      guardEither(() => {
+        const existing = merchants.get(merchant.merchantId)
+        const holder = prefixes.get(merchant.prefix)
+        if (holder !== undefined && holder !== merchant.merchantId) return TokenStore.errors.duplicate("prefix")
+        if (existing !== undefined && existing.prefix !== merchant.prefix) prefixes.delete(existing.prefix)
+        prefixes.set(merchant.prefix, merchant.merchantId)
+        merchants.set(merchant.merchantId, { ...merchant, groupId: existing?.groupId })
+        return undefined
+      }),
+    listMerchants: () => guard(() => Array.from(merchants.values()).sort((a, b) => (a.merchantId < b.merchantId ? -1 : 1))),
+    createGroup: (groupId) =>
+      guardEither(() => {
+        if (groups.has(groupId)) return TokenStore.errors.duplicate("group")
+        groups.add(groupId)
+        return undefined
+      }),
+    hasGroup: (groupId) => guard(() => groups.has(groupId)),
+    changeMembership: (change) =>
+      guardEither(() => {
+        const merchant = merchants.get(change.merchantId)
+        if (merchant === undefined) return TokenStore.errors.notFound()
+        if (change.groupId !== undefined && !groups.has(change.groupId)) return TokenStore.errors.notFound()
+        const moved: Array<[TokenRecord.TokenRecord, TokenRecord.TokenRecord]> = []
+        const rescope: Group.Rescope | undefined = change.rescope
+        if (rescope !== undefined) {
+          for (const t of byOwner.get(rescope.owner) ?? []) {
+            const r = records.get(t)!
+            if (r.scope !== rescope.from) continue
+            moved.push([r, { ...r, scope: rescope.to, version: r.version + 1 }])
+          }
+          // All-or-nothing: check the ACTIVE-fingerprint constraint in the target scope first.
+          const claimed = new Set<string>()
+          for (const [, next] of moved) {
+            const ak = activeKey(next)
+            if (ak === undefined) continue
+            const holder = active.get(ak)
+            if ((holder !== undefined && holder !== next.token) || claimed.has(ak)) {
+              return TokenStore.errors.duplicate("activeFingerprint")
+            }
+            claimed.add(ak)
+          }
+        }
+        for (const [current, next] of moved) {
+          unindexLive(current)
+          records.set(next.token, next)
+          index(next)
+        }
+        merchants.set(change.merchantId, { ...merchant, groupId: change.groupId })
+        return moved.length
+      }),
+    close: () =>
+      Effect.sync(() => {
+        closed = true
+      })
+  }
+  return service
+}
+
+/**
+ * A layer with a fresh memory store.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options?: Options): Layer.Layer<TokenStore.TokenStore> =>
+  Layer.sync(TokenStore.TokenStore, () => make(options))
