@@ -1,0 +1,819 @@
+/**
+ * The vault's use cases over the ports: tokenize (standalone and during a
+ * payment), authorize a use for payment, one-click listing, token data,
+ * status and expiry updates, validity checks, deletion, retention extension,
+ * the retention sweep, merchants and groups.
+ *
+ * Every use case fails with a {@link TokenError.TokenError} carrying a stable
+ * code and the gateway's code. Port failures map to `STORE_UNAVAILABLE`,
+ * `STORE_CONFLICT` and `CRYPTO_FAILURE`. The current time comes from Effect's
+ * `Clock`; random bytes from `SecureRandom`.
+ *
+ * **Details**
+ *
+ * - Idempotency: the same `merchantRequestId` with the same payload returns
+ *   the same token; with a different payload, `IDEMPOTENCY_CONFLICT`. The
+ *   payload is compared through a keyed digest, never stored in clear.
+ * - Duplicates: the same card, for the same customer and scope, returns the
+ *   existing ACTIVE token (whatever format the new request asked for); when
+ *   the new request carries a later expiry, the token's expiry is updated
+ *   (a reissued card). The store enforces one ACTIVE token per card, customer
+ *   and scope, so concurrent requests cannot make two.
+ * - Custom tokens: a value already used for another card (or deleted) is
+ *   refused with `CUSTOM_TOKEN_TAKEN` (Axerve 1163); for the same card the
+ *   existing token is returned.
+ * - Access: a merchant outside a token's scope gets `TOKEN_NOT_FOUND`, the
+ *   same error as for a token that does not exist.
+ *
+ * @since 0.1.0
+ */
+import {
+  Expiry,
+  Group,
+  Iban,
+  IsoDate,
+  Mask,
+  Merchant,
+  MerchantPrefix,
+  Pan,
+  PaymentTokenization,
+  PaymentUse,
+  RequestToken,
+  Retention,
+  TokenError,
+  TokenFormat,
+  TokenRecord,
+  TokenStatus
+} from "@tokenvault/core"
+import { Context, DateTime, Effect, Layer, Redacted, Result } from "effect"
+import * as SecureRandom from "effect/crypto/SecureRandom"
+import * as CardCrypto from "./CardCrypto.ts"
+import * as TokenStore from "./TokenStore.ts"
+
+type TE = TokenError.TokenError
+
+/**
+ * A token as the vault shows it: never the PAN. These are exactly the keys of
+ * the CLI's token output.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface TokenView {
+  readonly token: string
+  readonly merchantId: string
+  readonly customerId: string | null
+  readonly maskedPan: string
+  readonly brand: string | null
+  readonly expiryMonth: number | null
+  readonly expiryYear: number | null
+  readonly status: TokenStatus.Status
+  readonly retainUntil: string
+  readonly format: TokenFormat.Name
+}
+
+/**
+ * A one-click checkout entry (ACI): token, brand, last 4 and expiry.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface OneClickEntry {
+  readonly token: string
+  readonly brand: string | null
+  readonly last4: string
+  readonly expiryMonth: number | null
+  readonly expiryYear: number | null
+}
+
+/**
+ * A standalone tokenization request. Give a card (`pan` and `expiry`) or a
+ * bank account (`iban`).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface TokenizeRequest {
+  readonly merchantId: string
+  readonly customerId?: string | undefined
+  readonly pan?: string | Pan.Pan | Redacted.Redacted<string> | undefined
+  /** `MM/YY` text or month and year. */
+  readonly expiry?: string | Expiry.Expiry | undefined
+  readonly iban?: string | Redacted.Redacted<string> | undefined
+  /** Axerve's requestToken: `MASKEDPAN`, a custom value, optionally after `:FORCED:`. */
+  readonly requestToken?: string | undefined
+  /** Overrides the merchant's default format (not with `requestToken`). */
+  readonly format?: TokenFormat.Name | undefined
+  /** The idempotency key. */
+  readonly merchantRequestId?: string | undefined
+}
+
+/**
+ * Tokenization during a payment: the tokenization flags and the payment's
+ * outcome.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface PaymentTokenizeRequest extends TokenizeRequest {
+  readonly createRegistration?: boolean | undefined
+  readonly outcome: PaymentTokenization.Outcome
+}
+
+/**
+ * A request to use a token for a payment.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface UseRequest {
+  readonly merchantId: string
+  readonly token: string
+  readonly source: PaymentUse.Source
+  readonly mode: PaymentUse.Mode
+  readonly type: PaymentUse.AgreementType
+  readonly initialTransactionId?: string | undefined
+}
+
+/**
+ * The instrument a payment call needs, redacted.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Instrument =
+  | { readonly _tag: "Card"; readonly pan: Pan.Pan; readonly expiry: Expiry.Expiry }
+  | { readonly _tag: "BankAccount"; readonly iban: Iban.Iban }
+
+/**
+ * An authorized use: the transaction id (an MIT later references a CIT
+ * INITIAL's id) and the instrument for the payment call only.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Authorization {
+  readonly token: string
+  readonly transactionId: string
+  readonly instrument: Redacted.Redacted<Instrument>
+}
+
+/**
+ * The result of a validity check (Axerve `callCheckCartaS2S` with
+ * `tokenValue`).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Check {
+  readonly token: string
+  readonly valid: boolean
+  readonly code: TokenError.ErrorCode | null
+  readonly gatewayCode: string | null
+}
+
+/**
+ * A merchant's configuration request; unset fields take defaults: a fresh
+ * unique prefix, the `opaque` format, tokenization enabled, Luhn enforced.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface AddMerchantRequest {
+  readonly merchantId: string
+  readonly prefix?: string | undefined
+  readonly format?: TokenFormat.Name | undefined
+  readonly tokenization?: boolean | undefined
+  readonly luhn?: Pan.LuhnPolicy | undefined
+}
+
+/**
+ * Sweep counts.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SweepResult {
+  readonly purged: number
+  readonly scanned: number
+}
+
+/**
+ * The vault's operations.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Service {
+  readonly addMerchant: (request: AddMerchantRequest) => Effect.Effect<Merchant.Merchant, TE>
+  readonly tokenize: (request: TokenizeRequest) => Effect.Effect<TokenView, TE>
+  readonly tokenizeDuringPayment: (request: PaymentTokenizeRequest) => Effect.Effect<TokenView | undefined, TE>
+  readonly authorizeUse: (request: UseRequest) => Effect.Effect<Authorization, TE>
+  readonly listOneClick: (merchantId: string, customerId: string) => Effect.Effect<ReadonlyArray<OneClickEntry>, TE>
+  readonly getToken: (merchantId: string, token: string) => Effect.Effect<TokenView, TE>
+  readonly listByCustomer: (merchantId: string, customerId: string) => Effect.Effect<ReadonlyArray<TokenView>, TE>
+  readonly listByMerchant: (merchantId: string) => Effect.Effect<ReadonlyArray<TokenView>, TE>
+  readonly updateStatus: (merchantId: string, token: string, status: TokenStatus.Status) => Effect.Effect<TokenView, TE>
+  readonly updateExpiry: (merchantId: string, token: string, expiry: string | Expiry.Expiry) => Effect.Effect<TokenView, TE>
+  readonly checkToken: (merchantId: string, token: string) => Effect.Effect<Check, TE>
+  readonly deleteToken: (merchantId: string, token: string) => Effect.Effect<TokenView, TE>
+  readonly extendRetention: (merchantId: string, token: string) => Effect.Effect<TokenView, TE>
+  readonly sweep: (options?: {
+    readonly batchSize?: number | undefined
+    readonly onProgress?: ((purged: number) => void) | undefined
+  }) => Effect.Effect<SweepResult, TE>
+  readonly createGroup: (groupId: string) => Effect.Effect<void, TE>
+  readonly joinGroup: (groupId: string, merchantId: string, withTokens: boolean) => Effect.Effect<number, TE>
+  readonly leaveGroup: (groupId: string, merchantId: string, takeTokens: boolean) => Effect.Effect<number, TE>
+}
+
+/**
+ * The vault as an Effect service.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class Vault extends Context.Service<Vault, Service>()("@tokenvault/vault/Vault") {}
+
+/**
+ * The public view of a record.
+ *
+ * @category encoding
+ * @since 0.1.0
+ */
+export const view = (r: TokenRecord.TokenRecord): TokenView => ({
+  token: r.token,
+  merchantId: r.merchantId,
+  customerId: r.customerId ?? null,
+  maskedPan: r.maskedPan,
+  brand: r.brand ?? null,
+  expiryMonth: r.expiry?.month ?? null,
+  expiryYear: r.expiry?.year ?? null,
+  status: r.status,
+  retainUntil: r.retainUntil,
+  format: r.format
+})
+
+const fromResult = <A>(r: Result.Result<A, TE>): Effect.Effect<A, TE> =>
+  Result.isSuccess(r) ? Effect.succeed(r.success) : Effect.fail(r.failure)
+
+const storeError = (e: TokenStore.TokenStoreError): TE =>
+  e.reason._tag === "Conflict"
+    ? TokenError.make("STORE_CONFLICT")
+    : TokenError.make("STORE_UNAVAILABLE", { message: `The token store is unavailable (${e.reason._tag}).` })
+
+const cryptoError = (): TE => TokenError.make("CRYPTO_FAILURE")
+
+const s = <A>(effect: Effect.Effect<A, TokenStore.TokenStoreError>): Effect.Effect<A, TE> => Effect.mapError(effect, storeError)
+
+const isDuplicate = (e: TokenStore.TokenStoreError, constraint: TokenStore.Duplicate["constraint"]): boolean =>
+  e.reason._tag === "Duplicate" && e.reason.constraint === constraint
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex")
+
+const decodeInstrument = (
+  request: TokenizeRequest,
+  merchant: Merchant.Merchant,
+  now: DateTime.Utc
+): Result.Result<{ readonly plaintext: string; readonly instrument: Instrument }, TE> => {
+  if (request.pan !== undefined && request.iban !== undefined) {
+    return Result.fail(TokenError.make("INVALID_INPUT", { message: "Give a card or a bank account, not both." }))
+  }
+  if (request.iban !== undefined) {
+    const raw = Redacted.isRedacted(request.iban) ? Redacted.value(request.iban) : request.iban
+    return Result.map(Iban.parse(raw), (iban) => ({ plaintext: `B:${Iban.reveal(iban)}`, instrument: { _tag: "BankAccount", iban } }))
+  }
+  if (request.pan === undefined) {
+    return Result.fail(TokenError.make("INVALID_INPUT", { message: "A card number or an IBAN is required." }))
+  }
+  const pan = Pan.isPan(request.pan)
+    ? (request.pan.luhnValid || merchant.luhn === "report"
+      ? Result.succeed(request.pan)
+      : Result.fail(TokenError.make("PAN_LUHN_FAILED", { rule: "PAN-LUHN" })))
+    : Pan.parse(Redacted.isRedacted(request.pan) ? Redacted.value(request.pan) : request.pan, { luhn: merchant.luhn })
+  if (Result.isFailure(pan)) return Result.fail(pan.failure)
+  const expiry = typeof request.expiry === "string"
+    ? Expiry.parse(request.expiry, "MM/YY")
+    : request.expiry === undefined
+    ? Result.fail(TokenError.make("EXPIRY_INVALID", { rule: "EXPIRY-FORMAT", message: "A card needs an expiry date." }))
+    : Expiry.make((request.expiry as Expiry.Expiry).month, (request.expiry as Expiry.Expiry).year)
+  if (Result.isFailure(expiry)) return Result.fail(expiry.failure)
+  if (Expiry.isExpired(expiry.success, now)) return Result.fail(TokenError.make("CARD_EXPIRED", { rule: "EXPIRY-END-OF-MONTH" }))
+  return Result.succeed({
+    plaintext: `C:${Pan.reveal(pan.success)}`,
+    instrument: { _tag: "Card", pan: pan.success, expiry: expiry.success }
+  })
+}
+
+const decodeOptionalId = (u: unknown, what: "customerId" | "merchantRequestId"): Result.Result<string | undefined, TE> =>
+  u === undefined ? Result.succeed(undefined) : Merchant.decodeId(u, what)
+
+const retentionOf = (r: Pick<TokenRecord.TokenRecord, "expiry" | "lastActivity">, extended: boolean): IsoDate.IsoDate =>
+  Retention.retainUntil(
+    r.expiry !== undefined ? { _tag: "Card", expiry: r.expiry } : { _tag: "NonCard", lastActivity: r.lastActivity },
+    extended
+  )
+
+const laterExpiry = (a: Expiry.Expiry, b: Expiry.Expiry | undefined): boolean =>
+  b === undefined || a.year > b.year || (a.year === b.year && a.month > b.month)
+
+const MAX_RETRIES = 8
+
+/**
+ * Builds the vault over the ports in context.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCrypto.CardCrypto | SecureRandom.SecureRandom> = Effect.gen(
+  function*() {
+    const store = yield* TokenStore.TokenStore
+    const crypto = yield* CardCrypto.CardCrypto
+    const random = yield* SecureRandom.SecureRandom
+
+    const merchantOf = Effect.fnUntraced(function*(merchantId: unknown) {
+      const id = yield* fromResult(Merchant.decodeId(merchantId, "merchantId"))
+      const merchant = yield* s(store.getMerchant(id))
+      if (merchant === undefined) return yield* TokenError.make("MERCHANT_UNKNOWN")
+      return merchant
+    })
+
+    const membershipOf = (m: TokenStore.MerchantEntry): Group.Membership =>
+      m.groupId === undefined ? new Map() : new Map([[m.merchantId, m.groupId]])
+
+    /** Finds a token the merchant may access, else TOKEN_NOT_FOUND (same as absent). */
+    const access = Effect.fnUntraced(function*(merchantId: unknown, token: unknown) {
+      const merchant = yield* merchantOf(merchantId)
+      const parsed = yield* fromResult(TokenFormat.parse(token))
+      const record = yield* s(store.get(parsed.token))
+      if (record === undefined || !Group.canAccess(record.scope, merchant.merchantId, membershipOf(merchant))) {
+        return yield* TokenError.make("TOKEN_NOT_FOUND", { rule: "GROUP-ACCESS" })
+      }
+      return { merchant, record }
+    })
+
+    /** Read-modify-CAS with retries; `f` returns the next record or fails. */
+    const modify = (
+      merchantId: unknown,
+      token: unknown,
+      f: (record: TokenRecord.TokenRecord, now: DateTime.Utc) => Effect.Effect<TokenRecord.TokenRecord | undefined, TE>
+    ): Effect.Effect<TokenRecord.TokenRecord, TE> =>
+      Effect.gen(function*() {
+        for (let attempt = 0;; attempt++) {
+          const { record } = yield* access(merchantId, token)
+          const now = yield* DateTime.now
+          const next = yield* f(record, now)
+          if (next === undefined) return record
+          const written = yield* Effect.result(store.update(next))
+          if (Result.isSuccess(written)) return next
+          const e = written.failure
+          if (e.reason._tag === "Conflict" && attempt < MAX_RETRIES) continue
+          if (isDuplicate(e, "activeFingerprint")) {
+            return yield* TokenError.make("ILLEGAL_TRANSITION", {
+              rule: "DUPLICATE-CARD",
+              message: "Another ACTIVE token exists for this card, customer and scope."
+            })
+          }
+          return yield* storeError(e)
+        }
+      })
+
+    const existingByRequest = Effect.fnUntraced(function*(merchantId: string, requestId: string, digest: string) {
+      const existing = yield* s(store.getByRequestId(merchantId, requestId))
+      if (existing === undefined) return undefined
+      if (existing.requestDigest !== digest) return yield* TokenError.make("IDEMPOTENCY_CONFLICT", { rule: "IDEMPOTENCY" })
+      return existing
+    })
+
+    const existingActive = Effect.fnUntraced(function*(scope: Group.Scope, fingerprint: string, customerId: string | undefined) {
+      const found = yield* s(store.findByFingerprint(scope, fingerprint))
+      return found.find((r) => r.status === "ACTIVE" && r.customerId === customerId)
+    })
+
+    /** Returns the existing token for a duplicate card, updating a later expiry. */
+    const reuse = Effect.fnUntraced(function*(existing: TokenRecord.TokenRecord, instrument: Instrument) {
+      if (instrument._tag === "Card" && laterExpiry(instrument.expiry, existing.expiry)) {
+        const next: TokenRecord.TokenRecord = {
+          ...existing,
+          expiry: instrument.expiry,
+          retainUntil: retentionOf({ expiry: instrument.expiry, lastActivity: existing.lastActivity }, existing.extended),
+          version: existing.version + 1
+        }
+        const written = yield* Effect.result(store.update(next))
+        if (Result.isSuccess(written)) return next
+        const latest = yield* s(store.get(existing.token))
+        return latest ?? existing
+      }
+      return existing
+    })
+
+    const tokenizeWith = Effect.fnUntraced(function*(request: TokenizeRequest, formatOverride: TokenFormat.Name | undefined) {
+      if (typeof request !== "object" || request === null) return yield* TokenError.make("INVALID_INPUT")
+      const merchant = yield* merchantOf(request.merchantId)
+      yield* fromResult(Merchant.requireTokenization(merchant))
+      const now = yield* DateTime.now
+      const today = IsoDate.fromDateTime(now)
+      const customerId = yield* fromResult(decodeOptionalId(request.customerId, "customerId"))
+      const requestId = yield* fromResult(decodeOptionalId(request.merchantRequestId, "merchantRequestId"))
+      const requestToken = request.requestToken === undefined ? undefined : yield* fromResult(RequestToken.parse(request.requestToken))
+      if (request.format !== undefined && !TokenFormat.names.includes(request.format)) {
+        return yield* TokenError.make("INVALID_INPUT", { message: "Unknown token format." })
+      }
+      const format: TokenFormat.Name = requestToken !== undefined
+        ? (requestToken._tag === "Standard" ? "standard" : "custom")
+        : formatOverride ?? request.format ?? merchant.format
+      if (format === "custom" && requestToken?._tag !== "Custom") {
+        return yield* TokenError.make("REQUEST_TOKEN_INVALID", {
+          rule: "REQUEST-TOKEN-SYNTAX",
+          message: "A custom token needs a requestToken value."
+        })
+      }
+      const { instrument, plaintext } = yield* fromResult(decodeInstrument(request, merchant, now))
+      if (format === "standard" && instrument._tag !== "Card") {
+        return yield* TokenError.make("INVALID_INPUT", { rule: "FORMAT-STANDARD", message: "A standard token needs a card." })
+      }
+      const secret = Redacted.make(plaintext)
+      const fingerprint = yield* Effect.mapError(crypto.fingerprint(secret), cryptoError)
+      const digest = requestId === undefined ? undefined : yield* Effect.mapError(
+        crypto.fingerprint(
+          Redacted.make(
+            JSON.stringify([
+              plaintext,
+              customerId ?? null,
+              instrument._tag === "Card" ? instrument.expiry : null,
+              requestToken === undefined ? null : RequestToken.format(requestToken),
+              format
+            ])
+          )
+        ),
+        cryptoError
+      )
+      const scope = Group.scopeForNewTokens(merchant.merchantId, membershipOf(merchant))
+
+      for (let attempt = 0;; attempt++) {
+        if (requestId !== undefined) {
+          const replay = yield* existingByRequest(merchant.merchantId, requestId, digest!)
+          if (replay !== undefined) return replay
+        }
+        const duplicate = yield* existingActive(scope, fingerprint, customerId)
+        if (duplicate !== undefined) return yield* reuse(duplicate, instrument)
+
+        let token: string
+        if (format === "custom" && requestToken?._tag === "Custom") {
+          token = merchant.prefix + requestToken.value
+          const taken = yield* s(store.get(token))
+          if (taken !== undefined) {
+            if (taken.fingerprint === fingerprint && taken.status !== "DELETED") return taken
+            return yield* TokenError.make("CUSTOM_TOKEN_TAKEN", { rule: "CUSTOM-TOKEN-UNIQUE" })
+          }
+        } else {
+          const bytes = yield* random.randomBytes(TokenFormat.formats[format].randomBytes)
+          token = yield* fromResult(
+            TokenFormat.generate(format, {
+              random: bytes,
+              prefix: merchant.prefix,
+              pan: instrument._tag === "Card" ? instrument.pan : undefined
+            })
+          )
+        }
+        const sealed = yield* Effect.mapError(crypto.seal(secret, CardCrypto.associatedData(token, merchant.merchantId)), cryptoError)
+        const base = {
+          expiry: instrument._tag === "Card" ? instrument.expiry : undefined,
+          lastActivity: today
+        }
+        const record: TokenRecord.TokenRecord = {
+          token,
+          format,
+          merchantId: merchant.merchantId,
+          scope,
+          customerId,
+          instrument: instrument._tag === "Card" ? "CARD" : "BANK_ACCOUNT",
+          brand: instrument._tag === "Card" ? instrument.pan.brand : undefined,
+          maskedPan: instrument._tag === "Card"
+            ? Mask.bin6Last4(instrument.pan)
+            : Mask.maskDigits(Iban.reveal(instrument.iban), Mask.styles.last4),
+          expiry: base.expiry,
+          fingerprint,
+          sealed,
+          status: "ACTIVE",
+          deletion: undefined,
+          createdAt: DateTime.formatIso(now),
+          lastActivity: today,
+          extended: false,
+          retainUntil: retentionOf(base, false),
+          agreements: [],
+          merchantRequestId: requestId,
+          requestDigest: digest,
+          version: 1
+        }
+        const inserted = yield* Effect.result(store.insert(record))
+        if (Result.isSuccess(inserted)) return record
+        const e = inserted.failure
+        const retryable = isDuplicate(e, "token") || isDuplicate(e, "activeFingerprint") || isDuplicate(e, "merchantRequestId")
+        if (!retryable || attempt >= MAX_RETRIES) {
+          if (isDuplicate(e, "token") && format === "custom") {
+            return yield* TokenError.make("CUSTOM_TOKEN_TAKEN", { rule: "CUSTOM-TOKEN-UNIQUE" })
+          }
+          return yield* storeError(e)
+        }
+      }
+    })
+
+    const addMerchant = Effect.fnUntraced(function*(request: AddMerchantRequest) {
+      if (typeof request !== "object" || request === null) return yield* TokenError.make("INVALID_INPUT")
+      const merchantId = yield* fromResult(Merchant.decodeId(request.merchantId, "merchantId"))
+      const format = request.format ?? "opaque"
+      if (!TokenFormat.names.includes(format)) return yield* TokenError.make("INVALID_INPUT", { message: "Unknown token format." })
+      const luhn = request.luhn ?? "enforce"
+      if (luhn !== "enforce" && luhn !== "report") return yield* TokenError.make("INVALID_INPUT", { message: "luhn must be enforce or report." })
+      if (request.tokenization !== undefined && typeof request.tokenization !== "boolean") {
+        return yield* TokenError.make("INVALID_INPUT", { message: "tokenization must be a boolean." })
+      }
+      if ((yield* s(store.getMerchant(merchantId))) !== undefined) return yield* TokenError.make("MERCHANT_EXISTS")
+      const registry = new Map((yield* s(store.listMerchants())).map((m) => [m.merchantId, m.prefix] as const))
+      let prefix: string | undefined
+      if (request.prefix !== undefined) {
+        prefix = yield* fromResult(MerchantPrefix.validate(request.prefix, merchantId, registry))
+      } else {
+        while (prefix === undefined) prefix = MerchantPrefix.assign(yield* random.randomBytes(32), registry)
+      }
+      const merchant: Merchant.Merchant = { merchantId, prefix, format, tokenization: request.tokenization ?? true, luhn }
+      const put = yield* Effect.result(store.putMerchant(merchant))
+      if (Result.isFailure(put)) {
+        return yield* isDuplicate(put.failure, "prefix")
+          ? TokenError.make("PREFIX_TAKEN", { rule: "MERCHANT-PREFIX" })
+          : storeError(put.failure)
+      }
+      return merchant
+    })
+
+    const instrumentOf = (record: TokenRecord.TokenRecord, plaintext: string): Result.Result<Instrument, TE> => {
+      if (plaintext.startsWith("B:")) return Result.map(Iban.parse(plaintext.slice(2)), (iban): Instrument => ({ _tag: "BankAccount", iban }))
+      return Result.map(
+        Pan.parse(plaintext.slice(2), { luhn: "report" }),
+        (pan): Instrument => ({ _tag: "Card", pan, expiry: record.expiry! })
+      )
+    }
+
+    const authorizeUse = Effect.fnUntraced(function*(request: UseRequest) {
+      if (typeof request !== "object" || request === null) return yield* TokenError.make("INVALID_INPUT")
+      const use = yield* fromResult(PaymentUse.decodeUse(request))
+      for (let attempt = 0;; attempt++) {
+        const { record } = yield* access(request.merchantId, request.token)
+        const now = yield* DateTime.now
+        const today = IsoDate.fromDateTime(now)
+        if (record.status === "DELETED" && record.deletion?.reason === "RETENTION") {
+          return yield* TokenError.make("RETENTION_EXPIRED", { rule: "RETENTION-PURGE" })
+        }
+        const decision = yield* fromResult(PaymentUse.authorize(record, use, now))
+        const opened = yield* Effect.mapError(
+          crypto.open(record.sealed!, CardCrypto.associatedData(record.token, record.merchantId)),
+          cryptoError
+        )
+        const instrument = yield* fromResult(instrumentOf(record, Redacted.value(opened)))
+        const transactionId = hex(yield* random.randomBytes(16))
+        const agreements = decision.createsAgreement === undefined
+          ? record.agreements
+          : [
+            ...record.agreements.filter((a) => a.type !== decision.createsAgreement),
+            { type: decision.createsAgreement, initialTransactionId: transactionId }
+          ]
+        const next: TokenRecord.TokenRecord = {
+          ...record,
+          lastActivity: today,
+          retainUntil: record.expiry === undefined ? retentionOf({ expiry: undefined, lastActivity: today }, record.extended) : record.retainUntil,
+          agreements,
+          version: record.version + 1
+        }
+        const written = yield* Effect.result(store.update(next))
+        if (Result.isSuccess(written)) {
+          return { token: record.token, transactionId, instrument: Redacted.make(instrument) } satisfies Authorization
+        }
+        if (written.failure.reason._tag !== "Conflict" || attempt >= MAX_RETRIES) return yield* storeError(written.failure)
+      }
+    })
+
+    const visible = Effect.fnUntraced(function*(merchantId: unknown) {
+      const merchant = yield* merchantOf(merchantId)
+      return { merchant, scopes: Group.visibleScopes(merchant.merchantId, membershipOf(merchant)) }
+    })
+
+    const byCustomer = Effect.fnUntraced(function*(merchantId: string, customerId: string) {
+      const { scopes } = yield* visible(merchantId)
+      const id = yield* fromResult(Merchant.decodeId(customerId, "customerId"))
+      const out: Array<TokenRecord.TokenRecord> = []
+      for (const scope of scopes) out.push(...(yield* s(store.findByCustomer(scope, id))))
+      return out
+    })
+
+    const listOneClick = Effect.fnUntraced(function*(merchantId: string, customerId: string) {
+      const records = yield* byCustomer(merchantId, customerId)
+      const now = yield* DateTime.now
+      const today = IsoDate.fromDateTime(now)
+      return records
+        .filter((r) =>
+          r.status === "ACTIVE" && Retention.isRetained(r.retainUntil, today) && (r.expiry === undefined || !Expiry.isExpired(r.expiry, now))
+        )
+        .map((r): OneClickEntry => ({
+          token: r.token,
+          brand: r.brand ?? null,
+          last4: r.maskedPan.slice(-4),
+          expiryMonth: r.expiry?.month ?? null,
+          expiryYear: r.expiry?.year ?? null
+        }))
+    })
+
+    const listByMerchant = Effect.fnUntraced(function*(merchantId: string) {
+      const { scopes } = yield* visible(merchantId)
+      const out: Array<TokenView> = []
+      for (const scope of scopes) {
+        let cursor: string | undefined
+        do {
+          const page = yield* s(store.listByScope(scope, { limit: store.capabilities.maxPageSize, cursor }))
+          for (const r of page.items) out.push(view(r))
+          cursor = page.cursor
+        } while (cursor !== undefined)
+      }
+      return out
+    })
+
+    const tombstone = (record: TokenRecord.TokenRecord, today: IsoDate.IsoDate): Effect.Effect<TokenRecord.TokenRecord, TE> =>
+      Effect.map(
+        fromResult(TokenStatus.transition(record.status, "DELETE")),
+        () => TokenRecord.toTombstone(record, { reason: "DEREGISTERED", on: today })
+      )
+
+    const deleteToken = (merchantId: string, token: string) =>
+      Effect.map(modify(merchantId, token, (r, now) => tombstone(r, IsoDate.fromDateTime(now))), view)
+
+    const updateStatus = (merchantId: string, token: string, status: TokenStatus.Status) =>
+      TokenStatus.isStatus(status) && status === "DELETED"
+        ? deleteToken(merchantId, token)
+        : Effect.map(
+          modify(merchantId, token, (r) =>
+            Effect.map(fromResult(TokenStatus.transitionTo(r.status, status)), (next) => ({ ...r, status: next, version: r.version + 1 }))),
+          view
+        )
+
+    const updateExpiry = (merchantId: string, token: string, expiryInput: string | Expiry.Expiry) =>
+      Effect.map(
+        modify(merchantId, token, (r, now) =>
+          Effect.gen(function*() {
+            if (r.status === "DELETED") return yield* TokenError.make("TOKEN_DELETED", { rule: "DELETE-IRREVERSIBLE" })
+            if (r.instrument !== "CARD") return yield* TokenError.make("INVALID_INPUT", { message: "Only card tokens have an expiry." })
+            const expiry = yield* fromResult(
+              typeof expiryInput === "string"
+                ? Expiry.parse(expiryInput, "MM/YY")
+                : typeof expiryInput === "object" && expiryInput !== null
+                ? Expiry.make(expiryInput.month, expiryInput.year)
+                : Result.fail(TokenError.make("EXPIRY_INVALID", { rule: "EXPIRY-FORMAT" }))
+            )
+            if (Expiry.isExpired(expiry, now)) return yield* TokenError.make("CARD_EXPIRED", { rule: "EXPIRY-END-OF-MONTH" })
+            return {
+              ...r,
+              expiry,
+              retainUntil: retentionOf({ expiry, lastActivity: r.lastActivity }, r.extended),
+              version: r.version + 1
+            }
+          })),
+        view
+      )
+
+    const extendRetention = (merchantId: string, token: string) =>
+      Effect.map(
+        modify(merchantId, token, (r, now) => {
+          if (r.status === "DELETED") {
+            return Effect.fail(
+              r.deletion?.reason === "RETENTION"
+                ? TokenError.make("RETENTION_EXPIRED", { rule: "RETENTION-PURGE" })
+                : TokenError.make("TOKEN_DELETED", { rule: "DELETE-IRREVERSIBLE" })
+            )
+          }
+          if (!Retention.isRetained(r.retainUntil, IsoDate.fromDateTime(now))) {
+            return Effect.fail(TokenError.make("RETENTION_EXPIRED", { rule: "RETENTION-PURGE" }))
+          }
+          if (r.extended) return Effect.succeed(undefined)
+          return Effect.succeed({ ...r, extended: true, retainUntil: retentionOf(r, true), version: r.version + 1 })
+        }),
+        view
+      )
+
+    const checkToken = Effect.fnUntraced(function*(merchantId: string, token: string) {
+      const { record } = yield* access(merchantId, token)
+      const now = yield* DateTime.now
+      const failure = record.status === "DELETED" && record.deletion?.reason === "RETENTION"
+        ? TokenError.make("RETENTION_EXPIRED", { rule: "RETENTION-PURGE" })
+        : (() => {
+          const r = PaymentUse.authorize(record, { source: "CIT", mode: "REPEATED", type: "UNSCHEDULED" }, now)
+          return Result.isFailure(r) ? r.failure : undefined
+        })()
+      return {
+        token: record.token,
+        valid: failure === undefined,
+        code: failure?.code ?? null,
+        gatewayCode: failure?.gatewayCode ?? null
+      } satisfies Check
+    })
+
+    const sweep = Effect.fnUntraced(function*(options?: {
+      readonly batchSize?: number | undefined
+      readonly onProgress?: ((purged: number) => void) | undefined
+    }) {
+      const today = IsoDate.fromDateTime(yield* DateTime.now)
+      const limit = Math.max(1, Math.min(options?.batchSize ?? 1000, store.capabilities.maxPageSize))
+      let purged = 0
+      let scanned = 0
+      let cursor: string | undefined
+      do {
+        const page = yield* s(store.dueForPurge(today, { limit, cursor }))
+        for (const r of page.items) {
+          scanned++
+          const next = TokenRecord.toTombstone(r, { reason: "RETENTION", on: today })
+          const written = yield* Effect.result(store.update(next))
+          if (Result.isSuccess(written)) purged++
+          else if (written.failure.reason._tag !== "Conflict" && written.failure.reason._tag !== "NotFound") {
+            return yield* storeError(written.failure)
+          }
+        }
+        options?.onProgress?.(purged)
+        cursor = page.cursor
+      } while (cursor !== undefined)
+      return { purged, scanned } satisfies SweepResult
+    })
+
+    const createGroup = Effect.fnUntraced(function*(groupId: string) {
+      const id = yield* fromResult(Merchant.decodeId(groupId, "groupId"))
+      const created = yield* Effect.result(store.createGroup(id))
+      if (Result.isFailure(created)) {
+        return yield* isDuplicate(created.failure, "group") ? TokenError.make("GROUP_EXISTS") : storeError(created.failure)
+      }
+    })
+
+    const changeMembership = Effect.fnUntraced(function*(
+      groupId: string,
+      merchantId: string,
+      compute: (membership: Group.Membership, merchantId: string, groupId: string) => Result.Result<Group.Change, TE>,
+      joining: boolean
+    ) {
+      const merchant = yield* merchantOf(merchantId)
+      const id = yield* fromResult(Merchant.decodeId(groupId, "groupId"))
+      if (!(yield* s(store.hasGroup(id)))) return yield* TokenError.make("GROUP_UNKNOWN")
+      const change = yield* fromResult(compute(membershipOf(merchant), merchant.merchantId, id))
+      const moved = yield* Effect.result(
+        store.changeMembership({ merchantId: merchant.merchantId, groupId: joining ? id : undefined, rescope: change.rescope })
+      )
+      if (Result.isFailure(moved)) {
+        return yield* isDuplicate(moved.failure, "activeFingerprint")
+          ? TokenError.make("GROUP_MEMBERSHIP", {
+            rule: "DUPLICATE-CARD",
+            message: "Moving the tokens would leave two ACTIVE tokens for one card and customer in a scope."
+          })
+          : storeError(moved.failure)
+      }
+      return moved.success
+    })
+
+    const tokenize = (request: TokenizeRequest) => Effect.map(tokenizeWith(request, undefined), view)
+
+    return Vault.of({
+      addMerchant,
+      tokenize,
+      tokenizeDuringPayment: (request) =>
+        Effect.gen(function*() {
+          if (typeof request !== "object" || request === null) return yield* TokenError.make("INVALID_INPUT")
+          const decision = yield* fromResult(
+            PaymentTokenization.decide({ createRegistration: request.createRegistration, requestToken: request.requestToken }, request.outcome)
+          )
+          if (decision._tag === "NoToken") return undefined
+          return view(yield* tokenizeWith(request, decision.format))
+        }),
+      authorizeUse,
+      listOneClick,
+      getToken: (merchantId, token) => Effect.map(access(merchantId, token), ({ record }) => view(record)),
+      listByCustomer: (merchantId, customerId) => Effect.map(byCustomer(merchantId, customerId), (rs) => rs.map(view)),
+      listByMerchant,
+      updateStatus,
+      updateExpiry,
+      checkToken,
+      deleteToken,
+      extendRetention,
+      sweep,
+      createGroup,
+      joinGroup: (groupId, merchantId, withTokens) =>
+        changeMembership(groupId, merchantId, (m, id, g) => Group.join(m, id, g, withTokens === true), true),
+      leaveGroup: (groupId, merchantId, takeTokens) =>
+        changeMembership(groupId, merchantId, (m, id, g) => Group.leave(m, id, g, takeTokens === true), false)
+    })
+  }
+)
+
+/**
+ * The vault layer over the ports.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<Vault, never, TokenStore.TokenStore | CardCrypto.CardCrypto | SecureRandom.SecureRandom> = Layer.effect(
+  Vault,
+  make
+)
