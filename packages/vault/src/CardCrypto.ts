@@ -69,9 +69,23 @@ export class CardCryptoError extends Schema.TaggedError<CardCryptoError>()("Card
  * @since 0.1.0
  */
 export interface Service {
+  /** What the adapter provides. */
   readonly capabilities: Capabilities
+  /**
+   * Encrypts instrument data under an active key version, bound to `aad` (see
+   * `associatedData`); returns the ciphertext and the version that sealed it.
+   */
   readonly seal: (plaintext: Redacted.Redacted<string>, aad: string) => Effect.Effect<TokenRecord.Sealed, CardCryptoError>
+  /**
+   * Decrypts sealed data with the same `aad`. Another `aad`, another key or any changed
+   * byte gives `DecryptionFailed`, with no detail; a version that may no longer decrypt
+   * gives `KeyUnavailable`.
+   */
   readonly open: (sealed: TokenRecord.Sealed, aad: string) => Effect.Effect<Redacted.Redacted<string>, CardCryptoError>
+  /**
+   * A keyed MAC of the value under the fingerprint key (never a plain hash), for
+   * duplicate detection.
+   */
   readonly fingerprint: (value: Redacted.Redacted<string>) => Effect.Effect<string, CardCryptoError>
 }
 

@@ -35,8 +35,33 @@ const removeFrom = (index: Map<string, Set<string>>, key: string, token: string)
   return false
 }
 
-const activeKey = (r: TokenRecord.TokenRecord): string | undefined =>
-  r.status === "ACTIVE" && r.fingerprint !== undefined ? r.scope + SEP + (r.customerId ?? "") + SEP + r.fingerprint : undefined
+/** Adds to an index whose buckets are mostly of one token: a string until a second token arrives. */
+const addSlot = (index: Map<string, string | Set<string>>, key: string, token: string): void => {
+  const slot = index.get(key)
+  if (slot === undefined) index.set(key, token)
+  else if (typeof slot === "string") {
+    if (slot !== token) index.set(key, new Set([slot, token]))
+  } else slot.add(token)
+}
+
+const removeSlot = (index: Map<string, string | Set<string>>, key: string, token: string): void => {
+  const slot = index.get(key)
+  if (slot === undefined) return
+  if (typeof slot === "string") {
+    if (slot === token) index.delete(key)
+    return
+  }
+  slot.delete(token)
+  if (slot.size === 1) index.set(key, slot.values().next().value!)
+}
+
+const slotTokens = (slot: string | Set<string> | undefined): ReadonlyArray<string> =>
+  slot === undefined ? [] : typeof slot === "string" ? [slot] : Array.from(slot)
+
+/** True when an update leaves every indexed field alone, so the indexes need no work. */
+const sameIndexKeys = (a: TokenRecord.TokenRecord, b: TokenRecord.TokenRecord): boolean =>
+  a.status === b.status && a.scope === b.scope && a.customerId === b.customerId && a.fingerprint === b.fingerprint &&
+  a.retainUntil === b.retainUntil && a.merchantRequestId === b.merchantRequestId && a.merchantId === b.merchantId
 
 const sortByToken = (records: Array<TokenRecord.TokenRecord>): Array<TokenRecord.TokenRecord> =>
   records.sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0))
@@ -62,12 +87,11 @@ export const make = (options?: Options): TokenStore.Service => {
   const records = new Map<string, TokenRecord.TokenRecord>()
   const byRequest = new Map<string, string>()
   const byCustomer = new Map<string, Set<string>>()
-  const byFingerprint = new Map<string, Set<string>>()
+  const byFingerprint = new Map<string, string | Set<string>>()
   const byScope = new Map<string, Set<string>>()
   const byOwner = new Map<string, Set<string>>()
   const byDue = new Map<string, Set<string>>()
   const dueDates: Array<string> = []
-  const active = new Map<string, string>()
   const merchants = new Map<string, TokenStore.MerchantEntry>()
   const prefixes = new Map<string, string>()
   const groups = new Set<string>()
@@ -79,21 +103,27 @@ export const make = (options?: Options): TokenStore.Service => {
     if (r.status === "DELETED") return
     addTo(byScope, r.scope, r.token)
     if (r.customerId !== undefined) addTo(byCustomer, r.scope + SEP + r.customerId, r.token)
-    if (r.fingerprint !== undefined) addTo(byFingerprint, r.scope + SEP + r.fingerprint, r.token)
+    if (r.fingerprint !== undefined) addSlot(byFingerprint, r.scope + SEP + r.fingerprint, r.token)
     if (!byDue.has(r.retainUntil)) insertSorted(dueDates, r.retainUntil)
     addTo(byDue, r.retainUntil, r.token)
-    const ak = activeKey(r)
-    if (ak !== undefined) active.set(ak, r.token)
   }
 
   const unindexLive = (r: TokenRecord.TokenRecord): void => {
     if (r.status === "DELETED") return
     removeFrom(byScope, r.scope, r.token)
     if (r.customerId !== undefined) removeFrom(byCustomer, r.scope + SEP + r.customerId, r.token)
-    if (r.fingerprint !== undefined) removeFrom(byFingerprint, r.scope + SEP + r.fingerprint, r.token)
+    if (r.fingerprint !== undefined) removeSlot(byFingerprint, r.scope + SEP + r.fingerprint, r.token)
     if (removeFrom(byDue, r.retainUntil, r.token)) removeSorted(dueDates, r.retainUntil)
-    const ak = activeKey(r)
-    if (ak !== undefined && active.get(ak) === r.token) active.delete(ak)
+  }
+
+  /** The ACTIVE token holding `r`'s card, customer and scope, other than `r` itself. */
+  const activeHolder = (r: TokenRecord.TokenRecord, scope: string = r.scope): string | undefined => {
+    if (r.status !== "ACTIVE" || r.fingerprint === undefined) return undefined
+    for (const t of slotTokens(byFingerprint.get(scope + SEP + r.fingerprint))) {
+      const other = records.get(t)!
+      if (t !== r.token && other.status === "ACTIVE" && other.customerId === r.customerId) return t
+    }
+    return undefined
   }
 
   const guard = <A>(f: () => A): Effect.Effect<A, TokenStore.TokenStoreError> =>
@@ -125,8 +155,7 @@ export const make = (options?: Options): TokenStore.Service => {
         if (record.merchantRequestId !== undefined && byRequest.has(record.merchantId + SEP + record.merchantRequestId)) {
           return TokenStore.errors.duplicate("merchantRequestId")
         }
-        const ak = activeKey(record)
-        if (ak !== undefined && active.has(ak)) return TokenStore.errors.duplicate("activeFingerprint")
+        if (activeHolder(record) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")
         records.set(record.token, record)
         index(record)
         return undefined
@@ -142,13 +171,10 @@ export const make = (options?: Options): TokenStore.Service => {
         const current = records.get(next.token)
         if (current === undefined) return TokenStore.errors.notFound()
         if (current.version !== next.version - 1) return TokenStore.errors.conflict()
-        const ak = activeKey(next)
-        if (ak !== undefined) {
-          const holder = active.get(ak)
-          if (holder !== undefined && holder !== next.token) return TokenStore.errors.duplicate("activeFingerprint")
-        }
-        unindexLive(current)
+        if (activeHolder(next) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")
         records.set(next.token, next)
+        if (sameIndexKeys(current, next)) return undefined
+        unindexLive(current)
         if (current.merchantRequestId !== undefined && current.merchantRequestId !== next.merchantRequestId) {
           byRequest.delete(current.merchantId + SEP + current.merchantRequestId)
         }
@@ -158,7 +184,7 @@ export const make = (options?: Options): TokenStore.Service => {
     findByCustomer: (scope, customerId) =>
       guard(() => sortByToken(Array.from(byCustomer.get(scope + SEP + customerId) ?? [], (t) => records.get(t)!))),
     findByFingerprint: (scope, fingerprint) =>
-      guard(() => sortByToken(Array.from(byFingerprint.get(scope + SEP + fingerprint) ?? [], (t) => records.get(t)!))),
+      guard(() => sortByToken(slotTokens(byFingerprint.get(scope + SEP + fingerprint)).map((t) => records.get(t)!))),
     listByScope: (scope, request) => guard(() => page(byScope.get(scope) ?? [], request)),
     dueForPurge: (onOrBefore: IsoDate.IsoDate, request) =>
       guard(() => {
@@ -216,13 +242,10 @@ export const make = (options?: Options): TokenStore.Service => {
           // All-or-nothing: check the ACTIVE-fingerprint constraint in the target scope first.
           const claimed = new Set<string>()
           for (const [, next] of moved) {
-            const ak = activeKey(next)
-            if (ak === undefined) continue
-            const holder = active.get(ak)
-            if ((holder !== undefined && holder !== next.token) || claimed.has(ak)) {
-              return TokenStore.errors.duplicate("activeFingerprint")
-            }
-            claimed.add(ak)
+            if (next.status !== "ACTIVE" || next.fingerprint === undefined) continue
+            const key = next.scope + SEP + (next.customerId ?? "") + SEP + next.fingerprint
+            if (activeHolder(next) !== undefined || claimed.has(key)) return TokenStore.errors.duplicate("activeFingerprint")
+            claimed.add(key)
           }
         }
         for (const [current, next] of moved) {

@@ -166,11 +166,17 @@ export type Reason = TokenStoreError["reason"]["_tag"]
  * @since 0.1.0
  */
 export const errors = {
+  /** A `NotFound` error: the record does not exist. */
   notFound: () => new TokenStoreError({ reason: new NotFound() }),
+  /** A `Conflict` error: compare-and-set found another version. */
   conflict: () => new TokenStoreError({ reason: new Conflict() }),
+  /** A `Duplicate` error naming the uniqueness constraint that refused the write. */
   duplicate: (constraint: Duplicate["constraint"]) => new TokenStoreError({ reason: new Duplicate({ constraint }) }),
+  /** An `Unavailable` error with a detail that names no data. */
   unavailable: (detail: string) => new TokenStoreError({ reason: new Unavailable({ detail }) }),
+  /** A `Locked` error: another writer holds the lock. */
   locked: () => new TokenStoreError({ reason: new Locked() }),
+  /** A `Corrupt` error with a detail that names no data. */
   corrupt: (detail: string) => new TokenStoreError({ reason: new Corrupt({ detail }) })
 } as const
 
@@ -181,36 +187,70 @@ export const errors = {
  * @since 0.1.0
  */
 export interface Service {
+  /** What the adapter promises; the conformance kit validates it. */
   readonly capabilities: Capabilities
+  /**
+   * Inserts a new record. Fails with `Duplicate` when the token value exists (tombstones
+   * included), when the `(merchantId, merchantRequestId)` pair exists, or when another ACTIVE
+   * record has the same `(scope, customerId, fingerprint)`.
+   */
   readonly insert: (record: TokenRecord.TokenRecord) => Effect.Effect<void, TokenStoreError>
+  /** The record of a token value, tombstones included, or `undefined`. */
   readonly get: (token: string) => Effect.Effect<TokenRecord.TokenRecord | undefined, TokenStoreError>
+  /** The record a merchant created with `merchantRequestId` (idempotency), or `undefined`. */
   readonly getByRequestId: (
     merchantId: string,
     merchantRequestId: string
   ) => Effect.Effect<TokenRecord.TokenRecord | undefined, TokenStoreError>
+  /**
+   * Replaces a record by compare-and-set: succeeds only when the stored version is
+   * `next.version - 1` (else `Conflict`; `NotFound` when absent), and keeps the
+   * ACTIVE-fingerprint uniqueness (`Duplicate`).
+   */
   readonly update: (next: TokenRecord.TokenRecord) => Effect.Effect<void, TokenStoreError>
+  /** The live records (no tombstones) of a customer in a scope, from an index. */
   readonly findByCustomer: (
     scope: Group.Scope,
     customerId: string
   ) => Effect.Effect<ReadonlyArray<TokenRecord.TokenRecord>, TokenStoreError>
+  /** The live records of a card fingerprint in a scope, from an index (duplicate detection). */
   readonly findByFingerprint: (
     scope: Group.Scope,
     fingerprint: string
   ) => Effect.Effect<ReadonlyArray<TokenRecord.TokenRecord>, TokenStoreError>
+  /** One page of a scope's live records, ordered by token; pass `cursor` back for the next. */
   readonly listByScope: (
     scope: Group.Scope,
     page: PageRequest
   ) => Effect.Effect<Page<TokenRecord.TokenRecord>, TokenStoreError>
+  /**
+   * One page of the live records whose `retainUntil` is on or before `onOrBefore` (the
+   * retention sweep), ordered by date then token.
+   */
   readonly dueForPurge: (
     onOrBefore: IsoDate.IsoDate,
     page: PageRequest
   ) => Effect.Effect<Page<TokenRecord.TokenRecord>, TokenStoreError>
+  /** A merchant with its group membership, or `undefined`. */
   readonly getMerchant: (merchantId: string) => Effect.Effect<MerchantEntry | undefined, TokenStoreError>
+  /**
+   * Adds or replaces a merchant's configuration; `Duplicate` (`prefix`) when another
+   * merchant holds the prefix. Group membership is kept.
+   */
   readonly putMerchant: (merchant: Merchant.Merchant) => Effect.Effect<void, TokenStoreError>
+  /** Every merchant, ordered by ID. */
   readonly listMerchants: () => Effect.Effect<ReadonlyArray<MerchantEntry>, TokenStoreError>
+  /** Creates a merchant group; `Duplicate` (`group`) when it exists. */
   readonly createGroup: (groupId: string) => Effect.Effect<void, TokenStoreError>
+  /** Whether a group exists. */
   readonly hasGroup: (groupId: string) => Effect.Effect<boolean, TokenStoreError>
+  /**
+   * Sets a merchant's group and applies the re-scoping of its tokens in one atomic step
+   * (all or nothing); returns how many records moved. `NotFound` for an unknown merchant
+   * or group, `Duplicate` (`activeFingerprint`) when a move would break uniqueness.
+   */
   readonly changeMembership: (change: MembershipChange) => Effect.Effect<number, TokenStoreError>
+  /** Releases the store; later calls fail with `Unavailable`. */
   readonly close: () => Effect.Effect<void, TokenStoreError>
 }
 

@@ -205,25 +205,97 @@ export interface SweepResult {
  * @since 0.1.0
  */
 export interface Service {
+  /**
+   * Registers a merchant. Unset fields take defaults: a fresh unique prefix, the `opaque`
+   * format, tokenization enabled, Luhn enforced. Fails with `MERCHANT_EXISTS`,
+   * `PREFIX_INVALID` or `PREFIX_TAKEN` (MERCHANT-PREFIX).
+   */
   readonly addMerchant: (request: AddMerchantRequest) => Effect.Effect<Merchant.Merchant, TE>
+  /**
+   * Standalone tokenization of a card or a bank account. A replayed `merchantRequestId`
+   * returns its token (IDEMPOTENCY); the same card for the same customer and scope returns
+   * the existing ACTIVE token (DUPLICATE-CARD). Otherwise the instrument is sealed, a token
+   * of the requested or the merchant's format is generated, and the record is stored.
+   * Fails with `TOKENIZATION_DISABLED`, `PAN_*`, `EXPIRY_*`, `CARD_EXPIRED`,
+   * `CUSTOM_TOKEN_INVALID` (1160–1162), `CUSTOM_TOKEN_TAKEN` (1163) or
+   * `IDEMPOTENCY_CONFLICT`.
+   */
   readonly tokenize: (request: TokenizeRequest) => Effect.Effect<TokenView, TE>
+  /**
+   * Tokenization during a payment: whether a token is made follows from
+   * `createRegistration` or `requestToken` and the payment's outcome (TOKENIZE-ON-PAYMENT,
+   * TOKENIZE-FORCED); `undefined` when none is.
+   */
   readonly tokenizeDuringPayment: (request: PaymentTokenizeRequest) => Effect.Effect<TokenView | undefined, TE>
+  /**
+   * Authorizes a use of a token for a payment: checks status, retention, card expiry and
+   * the card-on-file rules (USE-ACTIVE, RETENTION-PURGE, USE-CARD-NOT-EXPIRED,
+   * COF-MIT-AGREEMENT, COF-COMBINATION), opens the sealed instrument for the payment call
+   * (redacted), records the activity (which moves a non-card token's retention date) and
+   * sets up an agreement on a CIT INITIAL use.
+   */
   readonly authorizeUse: (request: UseRequest) => Effect.Effect<Authorization, TE>
+  /**
+   * A customer's one-click checkout entries (ACI): usable tokens only (ACTIVE, within
+   * retention, card not expired), with brand, last 4 digits and expiry.
+   */
   readonly listOneClick: (merchantId: string, customerId: string) => Effect.Effect<ReadonlyArray<OneClickEntry>, TE>
+  /**
+   * A token's public view. A token outside the merchant's scopes gives
+   * `TOKEN_NOT_FOUND`, the same as an absent one (GROUP-ACCESS).
+   */
   readonly getToken: (merchantId: string, token: string) => Effect.Effect<TokenView, TE>
+  /** A customer's live tokens in the scopes the merchant can see. */
   readonly listByCustomer: (merchantId: string, customerId: string) => Effect.Effect<ReadonlyArray<TokenView>, TE>
+  /** Every live token in the scopes the merchant can see. */
   readonly listByMerchant: (merchantId: string) => Effect.Effect<ReadonlyArray<TokenView>, TE>
+  /**
+   * Moves a token to `ACTIVE`, `SUSPENDED` or `DELETED` by the status table
+   * (STATUS-TRANSITIONS); `DELETED` deletes as `deleteToken` does.
+   */
   readonly updateStatus: (merchantId: string, token: string, status: TokenStatus.Status) => Effect.Effect<TokenView, TE>
+  /**
+   * Sets a card token's expiry (a reissued card, as Axerve's `CallUpdateTokenS2S` does)
+   * and recomputes its retention date (RETENTION-CARD). Refuses deleted and non-card
+   * tokens and dates already past.
+   */
   readonly updateExpiry: (merchantId: string, token: string, expiry: string | Expiry.Expiry) => Effect.Effect<TokenView, TE>
+  /**
+   * Whether a token can be used now (Axerve's `callCheckCartaS2S` with `tokenValue`):
+   * valid, or the code and gateway code a use would fail with.
+   */
   readonly checkToken: (merchantId: string, token: string) => Effect.Effect<Check, TE>
+  /**
+   * Deletes a token: the sealed card data and the fingerprint are dropped at once and a
+   * tombstone keeps the value from ever being issued again (DELETE-IRREVERSIBLE).
+   * Deleting twice gives `TOKEN_ALREADY_DELETED`, ACI `100.350.303` (STATUS-DELETE-TWICE).
+   */
   readonly deleteToken: (merchantId: string, token: string) => Effect.Effect<TokenView, TE>
+  /**
+   * Extends the retention period to 24 months; takes no parameters, and extending again
+   * changes nothing (RETENTION-EXTEND). Refuses deleted tokens and tokens past retention.
+   */
   readonly extendRetention: (merchantId: string, token: string) => Effect.Effect<TokenView, TE>
+  /**
+   * Purges every token whose retention date has come: each becomes a tombstone with
+   * reason `RETENTION` (RETENTION-PURGE). Pages through the store's due index; running it
+   * again purges nothing more.
+   */
   readonly sweep: (options?: {
     readonly batchSize?: number | undefined
     readonly onProgress?: ((purged: number) => void) | undefined
   }) => Effect.Effect<SweepResult, TE>
+  /** Creates a merchant group; `GROUP_EXISTS` when it exists. */
   readonly createGroup: (groupId: string) => Effect.Effect<void, TE>
+  /**
+   * Adds a merchant to a group, moving its previous tokens into the group when
+   * `withTokens` is true (GROUP-MEMBERSHIP); returns how many tokens moved.
+   */
   readonly joinGroup: (groupId: string, merchantId: string, withTokens: boolean) => Effect.Effect<number, TE>
+  /**
+   * Removes a merchant from a group, taking its tokens back when `takeTokens` is true and
+   * leaving them with the group otherwise (GROUP-MEMBERSHIP); returns how many tokens moved.
+   */
   readonly leaveGroup: (groupId: string, merchantId: string, takeTokens: boolean) => Effect.Effect<number, TE>
 }
 
@@ -318,6 +390,8 @@ const laterExpiry = (a: Expiry.Expiry, b: Expiry.Expiry | undefined): boolean =>
   b === undefined || a.year > b.year || (a.year === b.year && a.month > b.month)
 
 const MAX_RETRIES = 8
+
+const NO_AGREEMENTS: ReadonlyArray<PaymentUse.Agreement> = Object.freeze([])
 
 /**
  * Builds the vault over the ports in context.
@@ -501,7 +575,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           lastActivity: today,
           extended: false,
           retainUntil: retentionOf(base, false),
-          agreements: [],
+          agreements: NO_AGREEMENTS,
           merchantRequestId: requestId,
           requestDigest: digest,
           version: 1

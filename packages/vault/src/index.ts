@@ -3,6 +3,7 @@
  * cases over them, the in-memory store, node:crypto adapters and the Promise
  * facade.
  *
+ * @packageDocumentation
  * @since 0.1.0
  */
 

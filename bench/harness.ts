@@ -1,0 +1,77 @@
+/**
+ * A small benchmark harness: every case is measured against a baseline in the
+ * same run, interleaved, and reported as a ratio. Medians of several rounds.
+ */
+import { writeFileSync } from "node:fs"
+import { cpus, totalmem } from "node:os"
+
+export interface Result {
+  readonly name: string
+  readonly opsPerSec: number
+  readonly baseline: string
+  readonly baselineOpsPerSec: number
+  readonly ratio: number
+  readonly target?: string
+}
+
+const median = (xs: Array<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]!
+}
+
+/** Runs `fn` (which performs `ops` operations) and returns ops/s. */
+export const rate = async (ops: number, fn: () => unknown | Promise<unknown>): Promise<number> => {
+  const t0 = performance.now()
+  await fn()
+  const ms = performance.now() - t0
+  return (ops * 1000) / ms
+}
+
+/**
+ * Interleaves `rounds` rounds of ours and baseline (after one warm-up round
+ * each) and returns the medians.
+ */
+export const compare = async (
+  name: string,
+  baseline: string,
+  ours: () => Promise<number>,
+  base: () => Promise<number>,
+  options?: { readonly rounds?: number; readonly target?: string }
+): Promise<Result> => {
+  await ours()
+  await base()
+  const a: Array<number> = []
+  const b: Array<number> = []
+  for (let i = 0; i < (options?.rounds ?? 5); i++) {
+    a.push(await ours())
+    b.push(await base())
+  }
+  const opsPerSec = median(a)
+  const baselineOpsPerSec = median(b)
+  const result: Result = {
+    name,
+    opsPerSec: Math.round(opsPerSec),
+    baseline,
+    baselineOpsPerSec: Math.round(baselineOpsPerSec),
+    ratio: Number((opsPerSec / baselineOpsPerSec).toFixed(3)),
+    ...(options?.target === undefined ? {} : { target: options.target })
+  }
+  print(result)
+  return result
+}
+
+export const print = (r: Result): void => {
+  const target = r.target === undefined ? "" : `  (target ${r.target})`
+  console.log(
+    `${r.name.padEnd(44)} ${String(r.opsPerSec).padStart(10)} /s   vs ${r.baseline.padEnd(34)} ${String(r.baselineOpsPerSec).padStart(10)} /s   ratio ${r.ratio}${target}`
+  )
+}
+
+export const machine = (): string => {
+  const cpu = cpus()[0]?.model ?? "unknown CPU"
+  return `${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`
+}
+
+export const write = (path: string, results: ReadonlyArray<Result>): void => {
+  writeFileSync(path, JSON.stringify(results, null, 2) + "\n")
+}

@@ -1,0 +1,222 @@
+/**
+ * Vault benchmarks (issue: the vault with the memory store): tokenize,
+ * detokenize (authorize a use), list-by-customer and sweep through the vault
+ * with the memory store and the node:crypto adapter, each against a raw
+ * ceiling written inline: the same crypto and map work with no library.
+ */
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomFillSync } from "node:crypto"
+import { Effect, Layer, Redacted } from "effect"
+import * as MemoryTokenStore from "../packages/vault/src/MemoryTokenStore.ts"
+import * as NodeCardCrypto from "../packages/vault/src/NodeCardCrypto.ts"
+import * as NodeSecureRandom from "../packages/vault/src/NodeSecureRandom.ts"
+import { clockFrom } from "../packages/vault/src/PromiseVault.ts"
+import * as Vault from "../packages/vault/src/Vault.ts"
+import { Clock } from "effect"
+import { compare, rate, type Result } from "./harness.ts"
+
+const luhnPan = (seed: number): string => {
+  const body = "4" + String(10000000000000 + ((seed * 7919) % 89999999999999))
+  let sum = 0
+  for (let i = 0; i < 15; i++) {
+    let d = body.charCodeAt(14 - i) - 48
+    if (i % 2 === 0) {
+      d *= 2
+      if (d > 9) d -= 9
+    }
+    sum += d
+  }
+  return body + String((10 - (sum % 10)) % 10)
+}
+
+const NOW = Date.UTC(2026, 10, 22)
+
+const makeVault = (maxPageSize = 1000) => {
+  const keys = { dataKey: Redacted.make(randomBytes(32)), fingerprintKey: Redacted.make(randomBytes(32)) }
+  const layer = Vault.layer.pipe(
+    Layer.provide(Layer.mergeAll(MemoryTokenStore.layer({ maxPageSize }), NodeCardCrypto.layer(keys), NodeSecureRandom.layer)),
+    Layer.merge(Layer.succeed(Clock.Clock, clockFrom(() => NOW)))
+  )
+  return Effect.runSync(Effect.gen(function*() {
+    return yield* Vault.Vault
+  }).pipe(Effect.provide(layer)))
+}
+
+const clockLayer = Layer.succeed(Clock.Clock, clockFrom(() => NOW))
+
+const run = <A>(e: Effect.Effect<A, unknown>): Promise<A> => Effect.runPromise(Effect.provide(e as Effect.Effect<A, never>, clockLayer))
+
+/** Raw ceiling for tokenize: Luhn-free HMAC + 16 random bytes + AES-GCM encrypt + Map.set. */
+const rawTokenize = (n: number) => {
+  const key = randomBytes(32)
+  const fpKey = randomBytes(32)
+  const map = new Map<string, unknown>()
+  const pans = Array.from({ length: 1024 }, (_, i) => luhnPan(i))
+  return rate(n, () => {
+    for (let i = 0; i < n; i++) {
+      const pan = pans[i & 1023]!
+      const fp = createHmac("sha256", fpKey).update(pan).digest("base64url")
+      const token = randomBytes(16).toString("base64url")
+      const iv = randomBytes(12)
+      const c = createCipheriv("aes-256-gcm", key, iv)
+      const ct = Buffer.concat([iv, c.update(pan), c.final(), c.getAuthTag()]).toString("base64url")
+      map.set(token, { token, fp, ct })
+    }
+  })
+}
+
+export const runVaultBench = async (): Promise<Array<Result>> => {
+  const results: Array<Result> = []
+  const N = 20_000
+
+  // tokenize
+  let round = 0
+  results.push(
+    await compare("vault.tokenize (memory store)", "raw HMAC+random+AES-GCM+Map.set", async () => {
+      const vault = makeVault()
+      await run(vault.addMerchant({ merchantId: "m1", format: "opaque" }))
+      const pans = Array.from({ length: N }, (_, i) => luhnPan(i + round * N))
+      round++
+      return rate(N, () =>
+        run(Effect.gen(function*() {
+          for (let i = 0; i < N; i++) {
+            yield* vault.tokenize({ merchantId: "m1", customerId: `c${i % 5000}`, pan: pans[i]!, expiry: { month: 12, year: 2030 } })
+          }
+        })))
+    }, () => rawTokenize(N), { target: "≥ 0.6" })
+  )
+
+  // detokenize (authorize a CIT use: access, decrypt, record the use)
+  {
+    const vault = makeVault()
+    await run(vault.addMerchant({ merchantId: "m1", format: "opaque" }))
+    const tokens: Array<string> = []
+    await run(Effect.gen(function*() {
+      for (let i = 0; i < 100_000; i++) {
+        tokens.push((yield* vault.tokenize({ merchantId: "m1", customerId: `c${i % 10000}`, pan: luhnPan(i), expiry: { month: 12, year: 2030 } })).token)
+      }
+    }))
+    const key = randomBytes(32)
+    const map = new Map<string, string>()
+    for (let i = 0; i < 100_000; i++) {
+      const iv = randomBytes(12)
+      const c = createCipheriv("aes-256-gcm", key, iv)
+      map.set(tokens[i]!, Buffer.concat([iv, c.update(luhnPan(i)), c.final(), c.getAuthTag()]).toString("base64url"))
+    }
+    const fresh = (t: string) => (" " + t).slice(1)
+    results.push(
+      await compare("vault.detokenize (authorizeUse, 100k tokens)", "raw Map.get+AES-GCM decrypt", () =>
+        rate(N, () =>
+          run(Effect.gen(function*() {
+            for (let i = 0; i < N; i++) {
+              yield* vault.authorizeUse({ merchantId: "m1", token: fresh(tokens[(i * 7) % 100_000]!), source: "CIT", mode: "REPEATED", type: "UNSCHEDULED" })
+            }
+          }))), () =>
+        rate(N, () => {
+          for (let i = 0; i < N; i++) {
+            const b = Buffer.from(map.get(fresh(tokens[(i * 7) % 100_000]!))!, "base64url")
+            const d = createDecipheriv("aes-256-gcm", key, b.subarray(0, 12))
+            d.setAuthTag(b.subarray(b.length - 16))
+            d.update(b.subarray(12, b.length - 16), undefined, "utf8") + d.final("utf8")
+          }
+        }), { target: "≥ 0.6" })
+    )
+  }
+
+  // list-by-customer at 10k vs 1M tokens (10 tokens per customer)
+  const listRate = async (total: number): Promise<number> => {
+    const vault = makeVault()
+    await run(vault.addMerchant({ merchantId: "m1", format: "opaque" }))
+    const customers = total / 10
+    await run(Effect.gen(function*() {
+      for (let i = 0; i < total; i++) {
+        yield* vault.tokenize({ merchantId: "m1", customerId: `c${i % customers}`, pan: luhnPan(i), expiry: { month: 12, year: 2030 } })
+      }
+    }))
+    const M = 20_000
+    let best = 0
+    for (let r = 0; r < 3; r++) {
+      best = Math.max(best, await rate(M, () =>
+        run(Effect.gen(function*() {
+          for (let i = 0; i < M; i++) yield* vault.listByCustomer("m1", `c${(i * 13) % customers}`)
+        }))))
+    }
+    return best
+  }
+  const small = await listRate(10_000)
+  const large = await listRate(1_000_000)
+  const listResult: Result = {
+    name: "vault.listByCustomer at 1M tokens",
+    opsPerSec: Math.round(large),
+    baseline: "vault.listByCustomer at 10k tokens",
+    baselineOpsPerSec: Math.round(small),
+    ratio: Number((large / small).toFixed(3)),
+    target: "≥ 0.5 (within 2×)"
+  }
+  console.log(`${listResult.name.padEnd(44)} ${listResult.opsPerSec} /s vs ${listResult.baselineOpsPerSec} /s at 10k: ratio ${listResult.ratio}`)
+  results.push(listResult)
+
+  // sweep of 100k tokens, 10% due, vs a raw scan-and-delete of a Map
+  {
+    const build = async () => {
+      const vault = makeVault()
+      await run(vault.addMerchant({ merchantId: "m1", format: "opaque" }))
+      await run(Effect.gen(function*() {
+        for (let i = 0; i < 100_000; i++) {
+          yield* vault.tokenize({
+            merchantId: "m1",
+            customerId: `c${i % 10000}`,
+            pan: luhnPan(i),
+            expiry: i % 10 === 0 ? { month: 11, year: 2026 } : { month: 12, year: 2030 }
+          })
+        }
+      }))
+      return vault
+    }
+    const later = Layer.succeed(Clock.Clock, clockFrom(() => Date.UTC(2028, 1, 1)))
+    const ours = async () => {
+      const vault = await build()
+      return rate(100_000, () => Effect.runPromise(Effect.provide(vault.sweep({ batchSize: 1000 }), later)))
+    }
+    const base = async () => {
+      const map = new Map<number, { due: string }>()
+      for (let i = 0; i < 100_000; i++) map.set(i, { due: i % 10 === 0 ? "2028-01-01" : "2032-03-01" })
+      return rate(100_000, () => {
+        for (const [k, v] of map) if (v.due <= "2028-02-01") map.delete(k)
+      })
+    }
+    results.push(await compare("vault.sweep (100k tokens, 10% due), records/s", "raw Map scan + delete 10%", ours, base, { rounds: 3 }))
+  }
+
+  // heap per stored token at 1M tokens (memory store, through the vault)
+  {
+    const gc = (globalThis as { gc?: () => void }).gc
+    if (gc !== undefined) {
+      gc()
+      const before = process.memoryUsage().heapUsed
+      const vault = makeVault()
+      await run(vault.addMerchant({ merchantId: "m1", format: "opaque" }))
+      await run(Effect.gen(function*() {
+        for (let i = 0; i < 1_000_000; i++) {
+          yield* vault.tokenize({ merchantId: "m1", customerId: `c${i % 100000}`, pan: luhnPan(i), expiry: { month: 12, year: 2030 } })
+        }
+      }))
+      gc()
+      const perToken = (process.memoryUsage().heapUsed - before) / 1_000_000
+      const r: Result = {
+        name: "memory store heap bytes per token at 1M",
+        opsPerSec: Math.round(perToken),
+        baseline: "limit 1024 bytes",
+        baselineOpsPerSec: 1024,
+        ratio: Number((perToken / 1024).toFixed(3)),
+        target: "≤ 1.0 (bytes, not ops/s)"
+      }
+      console.log(`${r.name.padEnd(44)} ${r.opsPerSec} B/token (limit 1024): ratio ${r.ratio}`)
+      results.push(r)
+      void vault
+    } else {
+      console.log("heap per token: run with --expose-gc")
+    }
+  }
+  return results
+}
+void randomFillSync

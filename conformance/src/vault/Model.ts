@@ -1,0 +1,448 @@
+/**
+ * The reference model of a gateway: merchants, groups, a list of tokens and
+ * a clock, with the rules written as short functions over them (full scans,
+ * no indexes). Token values are random in the real system, so the model
+ * learns each new value from the response and then predicts everything
+ * else: which request returns which existing token, which fails with which
+ * code, what every view and list shows, and when.
+ *
+ * @since 0.1.0
+ */
+import type * as fc from "fast-check"
+import type * as GatewayDriver from "../GatewayDriver.ts"
+import { addMonths, endOfValidity, today } from "../internal/dates.ts"
+import { type Expected, gatewayCodeOf, rejection } from "../internal/driverCall.ts"
+
+/**
+ * A card of the run: a canary PAN and the brand its IIN gives.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Card {
+  readonly pan: string
+  readonly brand: string
+  readonly luhnValid: boolean
+}
+
+/**
+ * A card's expiry.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Expiry {
+  readonly month: number
+  readonly year: number
+}
+
+/**
+ * What a token stands for.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Instrument =
+  | { readonly kind: "CARD"; readonly card: Card; readonly expiry: Expiry }
+  | { readonly kind: "BANK_ACCOUNT"; readonly iban: string }
+
+/**
+ * A merchant as the model knows it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface MerchantState extends GatewayDriver.MerchantView {
+  readonly groupId: string | undefined
+}
+
+/**
+ * A token as the model knows it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface TokenState {
+  readonly token: string
+  readonly format: GatewayDriver.FormatName
+  readonly owner: string
+  readonly scope: string
+  readonly customerId: string | undefined
+  readonly instrument: Instrument
+  readonly status: GatewayDriver.Status
+  readonly deletion: "DEREGISTERED" | "RETENTION" | undefined
+  readonly lastActivity: string
+  readonly extended: boolean
+  /** Agreement type → the initial transaction id that set it up. */
+  readonly agreements: Readonly<Record<string, string>>
+  readonly requestId: string | undefined
+  readonly payload: string | undefined
+}
+
+/**
+ * The model's state.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Model {
+  /** The gateway's current instant. */
+  now: string
+  readonly merchants: Map<string, MerchantState>
+  readonly groups: Set<string>
+  /** Every token in the order it was issued; deleted ones stay. */
+  readonly tokens: Array<TokenState>
+  /** Every token value ever issued. */
+  readonly issued: Set<string>
+  /** Every transaction id returned by an authorized use. */
+  readonly transactions: Array<{ readonly token: string; readonly type: string; readonly id: string }>
+  readonly cards: ReadonlyArray<Card>
+  readonly ibans: ReadonlyArray<string>
+}
+
+/**
+ * The system under test.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Real {
+  readonly driver: GatewayDriver.GatewayDriver
+}
+
+/**
+ * A gateway command.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Command = fc.AsyncCommand<Model, Real>
+
+/**
+ * An empty model at `now` with the run's cards and IBANs.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const empty = (now: string, cards: ReadonlyArray<Card>, ibans: ReadonlyArray<string>): Model => ({
+  now,
+  merchants: new Map(),
+  groups: new Set(),
+  tokens: [],
+  issued: new Set(),
+  transactions: [],
+  cards,
+  ibans
+})
+
+/**
+ * The model's current date.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const todayOf = (m: Model): string => today(m.now)
+
+/**
+ * The retention period in months.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const periodMonths = (extended: boolean): number => (extended ? 24 : 14)
+
+/**
+ * The purge date of a token: 14 (extended: 24) months after the end of the
+ * card's expiry month, or after the last activity of a bank account.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const retainUntil = (t: TokenState): string =>
+  addMonths(t.instrument.kind === "CARD" ? endOfValidity(t.instrument.expiry) : t.lastActivity, periodMonths(t.extended))
+
+/**
+ * The retention rule a token's date follows.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const retentionRule = (t: TokenState): string =>
+  t.extended ? "RETENTION-EXTEND" : t.instrument.kind === "CARD" ? "RETENTION-CARD" : "RETENTION-NON-CARD"
+
+/**
+ * True while a token is within retention on `date`.
+ *
+ * @category predicates
+ * @since 0.1.0
+ */
+export const isRetained = (t: TokenState, date: string): boolean => date < retainUntil(t)
+
+/**
+ * True once a card has expired on `date` (valid through its month's end).
+ *
+ * @category predicates
+ * @since 0.1.0
+ */
+export const isExpired = (expiry: Expiry, date: string): boolean => date >= endOfValidity(expiry)
+
+/**
+ * What makes two tokens the same instrument (the card number or the IBAN).
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const instrumentKey = (i: Instrument): string => (i.kind === "CARD" ? `C:${i.card.pan}` : `B:${i.iban}`)
+
+/**
+ * The scope of a merchant's new tokens: its group's, else its own.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const scopeForNew = (m: MerchantState): string => (m.groupId === undefined ? `merchant:${m.merchantId}` : `group:${m.groupId}`)
+
+/**
+ * True when a merchant may see and use a token.
+ *
+ * @category predicates
+ * @since 0.1.0
+ */
+export const canAccess = (model: Model, merchantId: string, t: TokenState): boolean => {
+  const m = model.merchants.get(merchantId)
+  return m !== undefined && (t.scope === `merchant:${merchantId}` || (m.groupId !== undefined && t.scope === `group:${m.groupId}`))
+}
+
+/**
+ * A token by value.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const find = (m: Model, token: string): TokenState | undefined => m.tokens.find((t) => t.token === token)
+
+/**
+ * Replaces a token's state.
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const put = (m: Model, next: TokenState): void => {
+  const i = m.tokens.findIndex((t) => t.token === next.token)
+  if (i === -1) m.tokens.push(next)
+  else m.tokens[i] = next
+}
+
+/**
+ * The ACTIVE token holding the slot `(scope, customer, instrument)`, other
+ * than `except`.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const activeIn = (
+  m: Model,
+  scope: string,
+  customerId: string | undefined,
+  key: string,
+  except?: string
+): TokenState | undefined =>
+  m.tokens.find((t) =>
+    t.token !== except && t.status === "ACTIVE" && t.scope === scope && t.customerId === customerId && instrumentKey(t.instrument) === key
+  )
+
+const BULLET = "•"
+
+/**
+ * The masked display of an instrument: BIN 6 and last 4 of a card, last 4
+ * of an IBAN, the rest bullets.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const masked = (i: Instrument): string =>
+  i.kind === "CARD"
+    ? i.card.pan.slice(0, 6) + BULLET.repeat(i.card.pan.length - 10) + i.card.pan.slice(-4)
+    : BULLET.repeat(i.iban.length - 4) + i.iban.slice(-4)
+
+/**
+ * The view the gateway must show of a token.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const view = (t: TokenState): GatewayDriver.TokenView => {
+  const deleted = t.status === "DELETED"
+  const card = t.instrument.kind === "CARD" && !deleted ? t.instrument : undefined
+  return {
+    token: t.token,
+    merchantId: t.owner,
+    customerId: t.customerId ?? null,
+    maskedPan: deleted ? "" : masked(t.instrument),
+    brand: card?.card.brand ?? null,
+    expiryMonth: card?.expiry.month ?? null,
+    expiryYear: card?.expiry.year ?? null,
+    status: t.status,
+    retainUntil: retainUntil(t),
+    format: t.format
+  }
+}
+
+/**
+ * The rejection a merchant gets for a token it cannot use or that does not
+ * exist: the same in both cases.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const notFound: Expected = rejection("TOKEN_NOT_FOUND")
+
+/**
+ * Resolves a merchant and a token the way every token operation does:
+ * `MERCHANT_UNKNOWN`, then `TOKEN_NOT_FOUND` for a token that is absent or
+ * outside the merchant's scopes.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const access = (
+  m: Model,
+  merchantId: string,
+  token: string
+): { readonly _tag: "Fail"; readonly error: Expected } | { readonly _tag: "Ok"; readonly token: TokenState } => {
+  if (!m.merchants.has(merchantId)) return { _tag: "Fail", error: rejection("MERCHANT_UNKNOWN") }
+  const t = find(m, token)
+  return t === undefined || !canAccess(m, merchantId, t) ? { _tag: "Fail", error: notFound } : { _tag: "Ok", token: t }
+}
+
+/**
+ * Why a token cannot be used for a payment now, in the documented order:
+ * deleted, past retention, suspended, card expired.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const unusable = (m: Model, t: TokenState): Expected | undefined => {
+  const date = todayOf(m)
+  if (t.status === "DELETED") return rejection(t.deletion === "RETENTION" ? "RETENTION_EXPIRED" : "TOKEN_DELETED")
+  if (!isRetained(t, date)) return rejection("RETENTION_EXPIRED")
+  if (t.status !== "ACTIVE") return rejection("TOKEN_SUSPENDED")
+  if (t.instrument.kind === "CARD" && isExpired(t.instrument.expiry, date)) return rejection("TOKEN_EXPIRED")
+  return undefined
+}
+
+/**
+ * The rule a refusal to use a token follows.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const ruleOfRefusal = (code: string): string => {
+  switch (code) {
+    case "TOKEN_DELETED":
+      return "DELETE-IRREVERSIBLE"
+    case "RETENTION_EXPIRED":
+      return "RETENTION-PURGE"
+    case "TOKEN_EXPIRED":
+      return "USE-CARD-NOT-EXPIRED"
+    case "TOKEN_NOT_FOUND":
+      return "GROUP-ACCESS"
+    case "COF_NO_AGREEMENT":
+      return "COF-MIT-AGREEMENT"
+    case "COF_INVALID":
+      return "COF-COMBINATION"
+    default:
+      return "USE-ACTIVE"
+  }
+}
+
+/**
+ * The violations of a requested custom value, as Axerve's codes: 1160
+ * length (10–20), 1161 more than 8 digits, 1162 characters outside
+ * letters, digits and `_`.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const customViolations = (value: string): Array<string> => [
+  ...(value.length < 10 || value.length > 20 ? ["1160"] : []),
+  ...((value.match(/[0-9]/g)?.length ?? 0) > 8 ? ["1161"] : []),
+  ...(/^[A-Za-z0-9_]*$/.test(value) ? [] : ["1162"])
+]
+
+/**
+ * The rule of each custom-token code.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const customRule: Readonly<Record<string, string>> = {
+  "1160": "CUSTOM-TOKEN-LENGTH",
+  "1161": "CUSTOM-TOKEN-DIGITS",
+  "1162": "CUSTOM-TOKEN-CHARSET"
+}
+
+/**
+ * A parsed `requestToken`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type RequestToken =
+  | { readonly _tag: "Standard"; readonly forced: boolean }
+  | { readonly _tag: "Custom"; readonly forced: boolean; readonly value: string }
+  | { readonly _tag: "Invalid"; readonly error: Expected; readonly rules: ReadonlyArray<string> }
+
+/**
+ * Parses a `requestToken`: `:FORCED:` then `MASKEDPAN` or a custom value
+ * (uppercased; case does not matter).
+ *
+ * @category decoding
+ * @since 0.1.0
+ */
+export const parseRequestToken = (input: string): RequestToken => {
+  const forced = input.startsWith(":FORCED:")
+  const body = forced ? input.slice(8) : input
+  if (body === "") return { _tag: "Invalid", error: rejection("REQUEST_TOKEN_INVALID"), rules: ["REQUEST-TOKEN-SYNTAX"] }
+  if (body === "MASKEDPAN") return { _tag: "Standard", forced }
+  const violations = customViolations(body)
+  if (violations.length > 0) {
+    return {
+      _tag: "Invalid",
+      error: { code: "CUSTOM_TOKEN_INVALID", gatewayCodes: violations },
+      rules: violations.map((v) => customRule[v]!)
+    }
+  }
+  return { _tag: "Custom", forced, value: body.toUpperCase() }
+}
+
+/**
+ * The identity of a tokenization request for idempotency: instrument,
+ * customer, expiry, normalized requestToken and resulting format.
+ *
+ * @category encoding
+ * @since 0.1.0
+ */
+export const payloadOf = (
+  instrument: Instrument,
+  customerId: string | undefined,
+  rt: RequestToken | undefined,
+  format: GatewayDriver.FormatName
+): string =>
+  JSON.stringify([
+    instrumentKey(instrument),
+    customerId ?? null,
+    instrument.kind === "CARD" ? [instrument.expiry.month, instrument.expiry.year] : null,
+    rt === undefined || rt._tag === "Invalid"
+      ? null
+      : (rt.forced ? ":FORCED:" : "") + (rt._tag === "Standard" ? "MASKEDPAN" : rt.value),
+    format
+  ])
+
+/**
+ * The gateway code that goes with a code (for checks and errors).
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const gatewayCode = gatewayCodeOf

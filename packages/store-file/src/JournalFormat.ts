@@ -1,0 +1,257 @@
+/**
+ * The on-disk format of the file store's journal, version 1.
+ *
+ * **File header** (64 bytes, little-endian):
+ *
+ * | offset | size | field |
+ * |---|---|---|
+ * | 0 | 8 | magic `TVJOURNL` |
+ * | 8 | 4 | format version (1) |
+ * | 12 | 4 | flags (bit 0: the file opens with a snapshot) |
+ * | 16 | 8 | generation (u64) |
+ * | 24 | 8 | sequence number of the first frame (u64) |
+ * | 32 | 16 | journal id (random; seeds every frame checksum) |
+ * | 48 | 12 | reserved, zero |
+ * | 60 | 4 | CRC-32C of bytes 0–59 |
+ *
+ * **Frame**: `[length u32][crc u32][payload]`, where `payload` is
+ * `[sequence u64][UTF-8 JSON of one operation]`, `length` is the payload's
+ * length (at most {@link maxPayloadBytes}) and `crc` is the CRC-32C of
+ * `journalId ‖ length ‖ payload`. Sequence numbers increase by exactly one
+ * from the header's first sequence number.
+ *
+ * @since 0.1.0
+ */
+import { crc32c } from "./internal/crc32c.ts"
+
+/**
+ * The magic bytes that open every journal file.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const magic: Uint8Array = new TextEncoder().encode("TVJOURNL")
+
+/**
+ * The format version this library writes and reads.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const version = 1
+
+/**
+ * The header's size in bytes.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const headerBytes = 64
+
+/**
+ * The frame header's size (length and checksum).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const frameHeaderBytes = 8
+
+/**
+ * The largest payload a frame may carry (1 MiB). A length above it is
+ * corruption, so a damaged length never triggers a huge allocation.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const maxPayloadBytes = 1024 * 1024
+
+/**
+ * The smallest payload: the sequence number and `{}`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const minPayloadBytes = 10
+
+/**
+ * Header flag: the file opens with a snapshot that ends with an `se` frame.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const flagSnapshot = 1
+
+/**
+ * A decoded file header.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Header {
+  readonly version: number
+  readonly flags: number
+  readonly generation: number
+  readonly firstSequence: number
+  readonly journalId: Uint8Array
+}
+
+const readU64 = (view: DataView, at: number): number => view.getUint32(at, true) + view.getUint32(at + 4, true) * 0x1_0000_0000
+
+const writeU64 = (view: DataView, at: number, n: number): void => {
+  view.setUint32(at, n % 0x1_0000_0000, true)
+  view.setUint32(at + 4, Math.floor(n / 0x1_0000_0000), true)
+}
+
+/**
+ * Encodes a file header.
+ *
+ * @category encoding
+ * @since 0.1.0
+ */
+export const encodeHeader = (header: Omit<Header, "version">): Uint8Array => {
+  const bytes = new Uint8Array(headerBytes)
+  const view = new DataView(bytes.buffer)
+  bytes.set(magic, 0)
+  view.setUint32(8, version, true)
+  view.setUint32(12, header.flags, true)
+  writeU64(view, 16, header.generation)
+  writeU64(view, 24, header.firstSequence)
+  bytes.set(header.journalId.subarray(0, 16), 32)
+  view.setUint32(60, crc32c(bytes, 0, 0, 60), true)
+  return bytes
+}
+
+/**
+ * Decodes a file header; returns a description of the problem when the bytes
+ * are not a version-1 header.
+ *
+ * @category decoding
+ * @since 0.1.0
+ */
+export const decodeHeader = (bytes: Uint8Array): Header | string => {
+  if (bytes.length < headerBytes) return "file shorter than its header"
+  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic[i]) return "bad magic number"
+  const view = new DataView(bytes.buffer, bytes.byteOffset, headerBytes)
+  if (view.getUint32(60, true) !== crc32c(bytes, 0, 0, 60)) return "header checksum mismatch"
+  const v = view.getUint32(8, true)
+  if (v !== version) return `unsupported format version ${v}`
+  return {
+    version: v,
+    flags: view.getUint32(12, true),
+    generation: readU64(view, 16),
+    firstSequence: readU64(view, 24),
+    journalId: bytes.slice(32, 48)
+  }
+}
+
+/**
+ * The checksum seed of a journal: CRC-32C of its id. Frames copied from
+ * another journal fail their checksum.
+ *
+ * @category encoding
+ * @since 0.1.0
+ */
+export const checksumSeed = (journalId: Uint8Array): number => crc32c(journalId)
+
+/**
+ * Writes one frame into `out` at `at`; returns the offset after it.
+ * `json` is the operation's UTF-8 JSON, already encoded.
+ *
+ * @category encoding
+ * @since 0.1.0
+ */
+export const writeFrame = (out: Uint8Array, at: number, seed: number, sequence: number, json: Uint8Array): number => {
+  const length = 8 + json.length
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength)
+  view.setUint32(at, length, true)
+  writeU64(view, at + 8, sequence)
+  out.set(json, at + 16)
+  const crc = crc32c(out, crc32c(out, seed, at, at + 4), at + 8, at + 8 + length)
+  view.setUint32(at + 4, crc, true)
+  return at + 8 + length
+}
+
+/**
+ * The outcome of reading a frame at an offset: a good frame (with its
+ * sequence number and the span of its JSON), or why it is not one.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type FrameRead =
+  | { readonly _tag: "Frame"; readonly end: number; readonly sequence: number; readonly jsonStart: number }
+  | { readonly _tag: "Bad"; readonly problem: "short header" | "bad length" | "past end of file" | "checksum mismatch" }
+
+/**
+ * Reads the frame at `at` in `bytes[0, end)` and verifies its length and
+ * checksum (not its sequence number, which is the reader's business).
+ *
+ * @category decoding
+ * @since 0.1.0
+ */
+export const readFrame = (bytes: Uint8Array, at: number, end: number, seed: number): FrameRead => {
+  if (end - at < frameHeaderBytes) return { _tag: "Bad", problem: "short header" }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const length = view.getUint32(at, true)
+  if (length < minPayloadBytes || length > maxPayloadBytes) return { _tag: "Bad", problem: "bad length" }
+  if (at + 8 + length > end) return { _tag: "Bad", problem: "past end of file" }
+  const crc = crc32c(bytes, crc32c(bytes, seed, at, at + 4), at + 8, at + 8 + length)
+  if (crc !== view.getUint32(at + 4, true)) return { _tag: "Bad", problem: "checksum mismatch" }
+  return { _tag: "Frame", end: at + 8 + length, sequence: readU64(view, at + 8), jsonStart: at + 16 }
+}
+
+/**
+ * True when some offset in `(from, startLimit)` starts a frame, lying within
+ * `bytes[0, end)`, with a valid length and checksum. Recovery calls it after
+ * a bad frame: when a good frame follows, the damage is in the middle of the
+ * journal (corruption), not a torn tail.
+ *
+ * @category decoding
+ * @since 0.1.0
+ */
+export const goodFrameAfter = (bytes: Uint8Array, from: number, end: number, seed: number, startLimit = end): boolean => {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  for (let p = from + 1; p < startLimit && p + frameHeaderBytes + minPayloadBytes <= end; p++) {
+    const length = view.getUint32(p, true)
+    if (length < minPayloadBytes || length > maxPayloadBytes || p + 8 + length > end) continue
+    if (readFrame(bytes, p, end, seed)._tag === "Frame") return true
+  }
+  return false
+}
+
+/**
+ * One frame found by {@link scan}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ScannedFrame {
+  readonly offset: number
+  readonly end: number
+  readonly sequence: number
+  readonly json: string
+}
+
+/**
+ * Lists the good frames of a whole journal file held in memory, stopping at
+ * the first bad one (for tools and tests; the store recovers with its own
+ * streaming reader and stricter rules).
+ *
+ * @category decoding
+ * @since 0.1.0
+ */
+export const scan = (bytes: Uint8Array): { readonly header: Header | string; readonly frames: ReadonlyArray<ScannedFrame>; readonly stoppedAt: number } => {
+  const header = decodeHeader(bytes)
+  if (typeof header === "string") return { header, frames: [], stoppedAt: 0 }
+  const seed = checksumSeed(header.journalId)
+  const frames: Array<ScannedFrame> = []
+  const decoder = new TextDecoder()
+  let at = headerBytes
+  while (at < bytes.length) {
+    const f = readFrame(bytes, at, bytes.length, seed)
+    if (f._tag === "Bad") break
+    frames.push({ offset: at, end: f.end, sequence: f.sequence, json: decoder.decode(bytes.subarray(f.jsonStart, f.end)) })
+    at = f.end
+  }
+  return { header, frames, stoppedAt: at }
+}

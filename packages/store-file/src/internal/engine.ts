@@ -1,0 +1,951 @@
+/**
+ * The file store's engine: the in-memory indexes (the memory store, plus a
+ * mirror of every record, tombstones included, the groups and the owners),
+ * the group-commit queue, recovery and compaction.
+ *
+ * **How a write goes**
+ *
+ * 1. In one synchronous step the operation is encoded, checked and applied to
+ *    the indexes (the memory store's own checks: a refused operation changes
+ *    nothing and writes nothing), given a ticket and queued.
+ * 2. The committer takes every queued frame, writes them with one positional
+ *    write, `fdatasync`s once and then releases every waiter whose ticket is
+ *    covered.
+ * 3. Any answer, a read's included, is released only when every write it
+ *    could have observed is durable: a reader never sees data a crash could
+ *    take back.
+ *
+ * Because the indexes run ahead of the disk, a failed write or fsync cannot be
+ * undone in memory: the store is poisoned and refuses everything until it is
+ * reopened, which recovers from the journal (fsyncgate: a failed fsync is
+ * never retried).
+ *
+ * @internal
+ */
+import type { TokenRecord } from "@tokenvault/core"
+import { TokenRecord as TR } from "@tokenvault/core"
+import * as MemoryTokenStore from "@tokenvault/vault/MemoryTokenStore"
+import * as TokenStore from "@tokenvault/vault/TokenStore"
+import { Cause, Effect, Exit, Option } from "effect"
+import { randomBytes } from "node:crypto"
+import * as path from "node:path"
+import type * as FileSystem from "../FileSystem.ts"
+import * as JournalFormat from "../JournalFormat.ts"
+import * as Lock from "./lock.ts"
+import * as Ops from "./ops.ts"
+
+type StoreError = TokenStore.TokenStoreError
+
+/** Resolved options. */
+export interface Config {
+  readonly durability: "fsync" | "batch" | "none"
+  readonly groupCommit: boolean
+  readonly batchWindowMs: number
+  readonly maxBatchBytes: number
+  readonly maxPageSize: number
+  readonly autoCompact: { readonly minDeadBytes: number; readonly deadRatio: number } | false
+  readonly fs: FileSystem.FileSystem
+  readonly isProcessAlive: (pid: number) => boolean
+}
+
+/** Figures of the last recovery. */
+export interface Recovery {
+  readonly frames: number
+  readonly records: number
+  readonly truncatedBytes: number
+  readonly millis: number
+  readonly recordsPerSecond: number
+}
+
+/** What `compact` did. */
+export interface Compaction {
+  readonly generation: number
+  readonly bytesBefore: number
+  readonly bytesAfter: number
+  readonly records: number
+  readonly millis: number
+}
+
+interface Entry {
+  readonly record: TokenRecord.TokenRecord
+  /** Bytes of the journal frame that wrote this version (for dead-space accounting). */
+  readonly bytes: number
+}
+
+interface Pending {
+  readonly ticket: number
+  readonly payloads: ReadonlyArray<string>
+}
+
+interface Waiter {
+  readonly ticket: number
+  readonly resume: (effect: Effect.Effect<void, StoreError>) => void
+}
+
+const JOURNAL = /^journal-(\d{10})\.tvj$/
+const JOURNAL_TMP = /^journal-\d{10}\.tvj\.tmp$/
+const journalName = (generation: number): string => `journal-${String(generation).padStart(10, "0")}.tvj`
+
+/** Payload JSON bytes that fit one frame (the payload also holds the 8-byte sequence number). */
+const MAX_JSON = JournalFormat.maxPayloadBytes - 8
+/** Target JSON size of a snapshot frame. */
+const SNAPSHOT_FRAME = 256 * 1024
+/** Recovery's read window beyond one frame. */
+const WINDOW_STEP = 16 * 1024 * 1024
+const WINDOW = WINDOW_STEP + JournalFormat.frameHeaderBytes + JournalFormat.maxPayloadBytes
+
+const codeOf = (e: unknown): string => {
+  const c = (e as { code?: unknown } | null)?.code
+  return typeof c === "string" ? c : "unknown"
+}
+
+/** An I/O failure with the step that failed; its message holds no data. */
+class IoFailure {
+  constructor(readonly step: string, readonly cause: unknown) {}
+  get detail(): string {
+    return `${this.step} failed (${codeOf(this.cause)})`
+  }
+}
+
+const io = async <A>(step: string, f: () => Promise<A>): Promise<A> => {
+  try {
+    return await f()
+  } catch (e) {
+    throw new IoFailure(step, e)
+  }
+}
+
+class CorruptFailure {
+  constructor(readonly detail: string) {}
+}
+
+const frameSize = (jsonBytes: number): number => JournalFormat.frameHeaderBytes + 8 + jsonBytes
+
+const writeAll = async (h: FileSystem.FileHandle, bytes: Uint8Array, position: number): Promise<void> => {
+  let done = 0
+  while (done < bytes.length) {
+    const n = await h.write(bytes, done, bytes.length - done, position + done)
+    if (n <= 0) throw Object.assign(new Error("short write"), { code: "EIO" })
+    done += n
+  }
+}
+
+const readFully = async (h: FileSystem.FileHandle, into: Uint8Array, length: number, position: number): Promise<number> => {
+  let done = 0
+  while (done < length) {
+    const n = await h.read(into, done, length - done, position + done)
+    if (n <= 0) break
+    done += n
+  }
+  return done
+}
+
+/** Runs a memory-store effect (always synchronous) and returns its value or its error. */
+const run = <A>(effect: Effect.Effect<A, StoreError>): A | StoreError => {
+  const exit = Effect.runSyncExit(effect)
+  if (Exit.isSuccess(exit)) return exit.value
+  const error = Cause.findErrorOption(exit.cause)
+  if (Option.isSome(error)) return error.value
+  throw Cause.squash(exit.cause)
+}
+
+const isError = (u: unknown): u is StoreError => u instanceof TokenStore.TokenStoreError
+
+/** Buffers frames and writes them in large positional writes. */
+class FrameWriter {
+  private buffer = Buffer.allocUnsafe(4 * 1024 * 1024)
+  private used = 0
+  constructor(private readonly h: FileSystem.FileHandle, public position: number, private readonly seed: number, public sequence: number) {}
+  async add(json: string): Promise<number> {
+    const bytes = Buffer.from(json, "utf8")
+    const size = frameSize(bytes.length)
+    if (this.used + size > this.buffer.length) await this.flush()
+    if (size > this.buffer.length) this.buffer = Buffer.allocUnsafe(size)
+    this.used = JournalFormat.writeFrame(this.buffer, this.used, this.seed, this.sequence++, bytes)
+    return size
+  }
+  async flush(): Promise<void> {
+    if (this.used === 0) return
+    await writeAll(this.h, this.buffer.subarray(0, this.used), this.position)
+    this.position += this.used
+    this.used = 0
+  }
+}
+
+/** Recovery's sliding read window over the journal. */
+class Window {
+  readonly buffer = Buffer.allocUnsafe(WINDOW)
+  start = 0
+  end = 0
+  constructor(private readonly h: FileSystem.FileHandle, readonly size: number) {}
+  /** Loads `[position, min(size, position + WINDOW))`. */
+  async load(position: number): Promise<void> {
+    const length = Math.min(WINDOW, this.size - position)
+    const got = await io("read journal", () => readFully(this.h, this.buffer, length, position))
+    this.start = position
+    this.end = position + got
+  }
+  /** Makes sure a whole frame (or the rest of the file) at `position` is in the window. */
+  async cover(position: number): Promise<void> {
+    const want = Math.min(this.size, position + JournalFormat.frameHeaderBytes + JournalFormat.maxPayloadBytes)
+    if (position < this.start || want > this.end) await this.load(position)
+  }
+}
+
+/**
+ * The engine. Build it with {@link Engine.open}; it holds the lock until
+ * {@link Engine.close}.
+ */
+export class Engine {
+  readonly index: TokenStore.Service
+  private readonly records = new Map<string, Entry>()
+  private readonly byOwner = new Map<string, Set<string>>()
+  private readonly groups = new Set<string>()
+  private readonly merchantBytes = new Map<string, number>()
+
+  private handle!: FileSystem.FileHandle
+  private file = ""
+  private generation = 0
+  private seed = 0
+  private nextSequence = 1
+  private writeOffset = 0
+  private deadBytes = 0
+  private autoCompactFloor = 0
+
+  private appliedTicket = 0
+  private durableTicket = 0
+  private queue: Array<Pending> = []
+  private waiters: Array<Waiter> = []
+  private compactRequests: Array<(result: Compaction | StoreError) => void> = []
+  private idleListeners: Array<() => void> = []
+  private driving = false
+  private scheduled = false
+
+  private state: "open" | "closing" | "closed" = "open"
+  private closing: Promise<StoreError | undefined> | undefined
+  private poisonedBy: string | undefined
+
+  private commits = 0
+  private committedOps = 0
+  private compactions = 0
+  private lastCompactionError: string | undefined
+  recovery: Recovery = { frames: 0, records: 0, truncatedBytes: 0, millis: 0, recordsPerSecond: 0 }
+
+  private constructor(readonly dir: string, readonly config: Config, private readonly owner: Lock.Owner) {
+    this.index = MemoryTokenStore.make({ maxPageSize: config.maxPageSize })
+  }
+
+  // ---------------------------------------------------------------------------
+  // Indexes: the same steps for live writes and for replay.
+  // ---------------------------------------------------------------------------
+
+  private addOwner(r: TokenRecord.TokenRecord): void {
+    let set = this.byOwner.get(r.merchantId)
+    if (set === undefined) {
+      set = new Set()
+      this.byOwner.set(r.merchantId, set)
+    }
+    set.add(r.token)
+  }
+
+  private applyInsert(record: TokenRecord.TokenRecord, bytes: number): StoreError | undefined {
+    const out = run(this.index.insert(record))
+    if (isError(out)) return out
+    this.records.set(record.token, { record, bytes })
+    this.addOwner(record)
+    return undefined
+  }
+
+  private applyUpdate(next: TokenRecord.TokenRecord, bytes: number): StoreError | undefined {
+    const out = run(this.index.update(next))
+    if (isError(out)) return out
+    const old = this.records.get(next.token)
+    if (old !== undefined) this.deadBytes += old.bytes
+    this.records.set(next.token, { record: next, bytes })
+    this.addOwner(next)
+    return undefined
+  }
+
+  private applyPutMerchant(merchant: Parameters<TokenStore.Service["putMerchant"]>[0], bytes: number): StoreError | undefined {
+    const out = run(this.index.putMerchant(merchant))
+    if (isError(out)) return out
+    this.deadBytes += this.merchantBytes.get(merchant.merchantId) ?? 0
+    this.merchantBytes.set(merchant.merchantId, bytes)
+    return undefined
+  }
+
+  private applyCreateGroup(groupId: string): StoreError | undefined {
+    const out = run(this.index.createGroup(groupId))
+    if (isError(out)) return out
+    this.groups.add(groupId)
+    return undefined
+  }
+
+  /** The tokens a membership change re-scopes (as the memory store picks them: owner's tokens in `from`, tombstones too). */
+  private movedBy(change: TokenStore.MembershipChange): Array<string> {
+    const rescope = change.rescope
+    if (rescope === undefined) return []
+    const out: Array<string> = []
+    for (const t of this.byOwner.get(rescope.owner) ?? []) {
+      if (this.records.get(t)!.record.scope === rescope.from) out.push(t)
+    }
+    return out
+  }
+
+  /** Applies a membership change whose re-scoped tokens are `moved`; "divergence" when the index moved another number. */
+  private applyMembership(change: TokenStore.MembershipChange, moved: ReadonlyArray<string>, bytes: number): number | StoreError | "divergence" {
+    const out = run(this.index.changeMembership(change))
+    if (isError(out)) return out
+    if (out !== moved.length) return "divergence"
+    for (const t of moved) {
+      const old = this.records.get(t)!
+      const next = run(this.index.get(t))
+      if (isError(next) || next === undefined) return "divergence"
+      // The old frame still carries the record's data (the change only re-scopes it): not dead.
+      this.records.set(t, { record: next, bytes: old.bytes })
+    }
+    this.deadBytes += bytes
+    return out
+  }
+
+  // ---------------------------------------------------------------------------
+  // The commit path.
+  // ---------------------------------------------------------------------------
+
+  /** Why the store refuses to serve, if it does. */
+  private refusal(): StoreError | undefined {
+    if (this.state !== "open") return TokenStore.errors.unavailable("closed")
+    if (this.poisonedBy !== undefined) return TokenStore.errors.unavailable("poisoned")
+    return undefined
+  }
+
+  /** Waits until everything up to `ticket` is durable. */
+  gate(ticket: number): Effect.Effect<void, StoreError> {
+    if (this.durableTicket >= ticket) return Effect.void
+    if (this.poisonedBy !== undefined) return Effect.fail(TokenStore.errors.unavailable("poisoned"))
+    return Effect.callback<void, StoreError>((resume) => {
+      if (this.durableTicket >= ticket) return resume(Effect.void)
+      if (this.poisonedBy !== undefined) return resume(Effect.fail(TokenStore.errors.unavailable("poisoned")))
+      let i = this.waiters.length
+      while (i > 0 && this.waiters[i - 1]!.ticket > ticket) i--
+      this.waiters.splice(i, 0, { ticket, resume })
+    })
+  }
+
+  /** A read: runs on the indexes, answers once what it saw is durable. */
+  read<A>(effect: Effect.Effect<A, StoreError>): Effect.Effect<A, StoreError> {
+    return Effect.suspend(() => {
+      const refused = this.refusal()
+      if (refused !== undefined) return Effect.fail(refused)
+      return Effect.flatMap(effect, (a) => Effect.as(this.gate(this.appliedTicket), a))
+    })
+  }
+
+  /**
+   * A write: `prepare` checks and applies the operation to the indexes and
+   * returns its payloads and result, synchronously (no other fiber can slip
+   * in between the check and the queueing, so the journal's order is the
+   * indexes' order).
+   */
+  write<A>(prepare: () => StoreError | { readonly payloads: ReadonlyArray<string>; readonly value: A }): Effect.Effect<A, StoreError> {
+    return Effect.suspend(() => {
+      const refused = this.refusal()
+      if (refused !== undefined) return Effect.fail(refused)
+      const out = prepare()
+      if (isError(out)) return Effect.andThen(this.gate(this.appliedTicket), Effect.fail(out))
+      const ticket = ++this.appliedTicket
+      this.queue.push({ ticket, payloads: out.payloads })
+      this.kick()
+      return Effect.as(this.gate(ticket), out.value)
+    })
+  }
+
+  private kick(): void {
+    if (this.driving || this.scheduled) return
+    this.scheduled = true
+    setImmediate(() => {
+      this.scheduled = false
+      void this.drive()
+    })
+  }
+
+  private autoCompactDue(): boolean {
+    const a = this.config.autoCompact
+    if (a === false || this.poisonedBy !== undefined || this.state !== "open") return false
+    const body = this.writeOffset - JournalFormat.headerBytes
+    return this.deadBytes >= a.minDeadBytes && this.deadBytes >= a.deadRatio * body && this.writeOffset >= this.autoCompactFloor
+  }
+
+  private async drive(): Promise<void> {
+    if (this.driving) return
+    this.driving = true
+    try {
+      for (;;) {
+        if (this.poisonedBy !== undefined) break
+        if (this.compactRequests.length > 0 || this.autoCompactDue()) {
+          await this.runCompaction()
+          continue
+        }
+        if (this.queue.length === 0) break
+        if (this.config.durability === "batch" && this.config.batchWindowMs > 0) {
+          await new Promise((resolve) => setTimeout(resolve, this.config.batchWindowMs))
+        }
+        await this.commitBatch()
+      }
+    } catch (e) {
+      this.poison(`internal error (${codeOf(e)})`)
+    } finally {
+      this.driving = false
+      for (const f of this.idleListeners.splice(0)) f()
+    }
+  }
+
+  private takeBatch(): Array<Pending> {
+    if (!this.config.groupCommit) return this.queue.splice(0, 1)
+    let bytes = 0
+    let n = 0
+    while (n < this.queue.length && (n === 0 || bytes < this.config.maxBatchBytes)) {
+      for (const p of this.queue[n]!.payloads) bytes += p.length
+      n++
+    }
+    return this.queue.splice(0, n)
+  }
+
+  private async commitBatch(): Promise<void> {
+    const batch = this.takeBatch()
+    const encoded: Array<Buffer> = []
+    let total = 0
+    for (const p of batch) {
+      for (const json of p.payloads) {
+        const b = Buffer.from(json, "utf8")
+        encoded.push(b)
+        total += frameSize(b.length)
+      }
+    }
+    const out = Buffer.allocUnsafe(total)
+    let at = 0
+    let sequence = this.nextSequence
+    for (const b of encoded) at = JournalFormat.writeFrame(out, at, this.seed, sequence++, b)
+    try {
+      await io("journal write", () => writeAll(this.handle, out, this.writeOffset))
+      if (this.config.durability !== "none") await io("journal fdatasync", () => this.handle.datasync())
+    } catch (e) {
+      this.poison(e instanceof IoFailure ? e.detail : "journal write failed")
+      return
+    }
+    this.writeOffset += total
+    this.nextSequence = sequence
+    this.commits++
+    this.committedOps += batch.length
+    this.release(batch[batch.length - 1]!.ticket)
+  }
+
+  private release(ticket: number): void {
+    if (ticket > this.durableTicket) this.durableTicket = ticket
+    let n = 0
+    while (n < this.waiters.length && this.waiters[n]!.ticket <= this.durableTicket) n++
+    for (const w of this.waiters.splice(0, n)) w.resume(Effect.void)
+  }
+
+  /** Poisons the store: every waiter fails, every later call is refused until reopened. */
+  poison(cause: string): void {
+    if (this.poisonedBy !== undefined) return
+    this.poisonedBy = cause
+    const error = TokenStore.errors.unavailable(`poisoned: ${cause}`)
+    this.queue = []
+    for (const w of this.waiters.splice(0)) w.resume(Effect.fail(error))
+    for (const r of this.compactRequests.splice(0)) r(error)
+  }
+
+  private whenIdle(): Promise<void> {
+    if (!this.driving && !this.scheduled && this.queue.length === 0) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      this.idleListeners.push(() => resolve())
+      this.kick()
+    }).then(() => this.whenIdle())
+  }
+
+  // ---------------------------------------------------------------------------
+  // Compaction: snapshot to a temp file, fsync, rename, fsync the directory,
+  // then delete the old generation and fsync the directory again.
+  // ---------------------------------------------------------------------------
+
+  /** Asks the committer for a compaction and waits for it. */
+  compact(): Effect.Effect<Compaction, StoreError> {
+    return Effect.suspend(() => {
+      const refused = this.refusal()
+      if (refused !== undefined) return Effect.fail(refused)
+      return Effect.callback<Compaction, StoreError>((resume) => {
+        this.compactRequests.push((result) => resume(isError(result) ? Effect.fail(result) : Effect.succeed(result)))
+        this.kick()
+      })
+    })
+  }
+
+  private async runCompaction(): Promise<void> {
+    const requests = this.compactRequests.splice(0)
+    const result = await this.compactOnce()
+    if (isError(result)) {
+      this.lastCompactionError = result.reason._tag === "Unavailable" ? result.reason.detail : result.reason._tag
+      // Back off: retry automatically only after another minDeadBytes of journal.
+      if (this.config.autoCompact !== false) this.autoCompactFloor = this.writeOffset + this.config.autoCompact.minDeadBytes
+    }
+    for (const r of requests) r(result)
+  }
+
+  private async compactOnce(): Promise<Compaction | StoreError> {
+    const started = performance.now()
+    const fs = this.config.fs
+    const bytesBefore = this.writeOffset
+    // A consistent cut at `covered`: records are immutable values, so copying references is a snapshot.
+    const covered = this.appliedTicket
+    const groups = Array.from(this.groups)
+    const merchants = run(this.index.listMerchants())
+    if (isError(merchants)) return merchants
+    const records = Array.from(this.records.values(), (e) => e.record)
+    const requestIds = new Set<string>()
+    for (const r of records) {
+      if (r.merchantRequestId === undefined) continue
+      const key = r.merchantId + "\u0000" + r.merchantRequestId
+      if (requestIds.has(key)) return TokenStore.errors.unavailable("compaction: two records share a merchantRequestId")
+      requestIds.add(key)
+    }
+
+    const generation = this.generation + 1
+    const final = path.join(this.dir, journalName(generation))
+    const tmp = final + ".tmp"
+    const journalId = randomBytes(16)
+    const seed = JournalFormat.checksumSeed(journalId)
+    let h: FileSystem.FileHandle | undefined
+    let writer: FrameWriter
+    // Phase 1: write the temp file. A failure here leaves the journal as it was.
+    try {
+      h = await io("compaction open", () => fs.open(tmp, "createExclusive"))
+      const header = JournalFormat.encodeHeader({ flags: JournalFormat.flagSnapshot, generation, firstSequence: this.nextSequence, journalId })
+      await io("compaction write", () => writeAll(h!, header, 0))
+      writer = new FrameWriter(h, JournalFormat.headerBytes, seed, this.nextSequence)
+      const w = writer
+      await io("compaction write", async () => {
+        for (const chunk of chunks(groups.map((g) => JSON.stringify(g)))) await w.add(Ops.snapshotGroups(chunk.map((j) => JSON.parse(j) as string)))
+        for (let i = 0; i < merchants.length; i += 1000) await w.add(Ops.snapshotMerchants(merchants.slice(i, i + 1000)))
+        let batch: Array<string> = []
+        let size = 0
+        for (const r of records) {
+          const json = Ops.recordJson(r)
+          if (size + json.length > SNAPSHOT_FRAME && batch.length > 0) {
+            await w.add(Ops.snapshotRecords(batch))
+            batch = []
+            size = 0
+          }
+          batch.push(json)
+          size += json.length + 1
+        }
+        if (batch.length > 0) await w.add(Ops.snapshotRecords(batch))
+        await w.add(Ops.snapshotEnd(groups.length, merchants.length, records.length))
+        await w.flush()
+      })
+    } catch (e) {
+      if (h !== undefined) await h.close().catch(() => undefined)
+      await fs.unlink(tmp).catch(() => undefined)
+      return TokenStore.errors.unavailable(`compaction: ${e instanceof IoFailure ? e.detail : "failed"}`)
+    }
+    // Phase 2: make it durable and switch. A failure from here on poisons.
+    try {
+      await io("compaction fdatasync", () => h!.datasync())
+      await io("compaction rename", () => fs.rename(tmp, final))
+      await io("compaction directory fsync", () => fs.syncDirectory(this.dir))
+    } catch (e) {
+      await h.close().catch(() => undefined)
+      this.poison(e instanceof IoFailure ? e.detail : "compaction failed")
+      return TokenStore.errors.unavailable(`poisoned: ${this.poisonedBy}`)
+    }
+    const old = this.handle
+    const oldFile = this.file
+    this.handle = h
+    this.file = final
+    this.generation = generation
+    this.seed = seed
+    this.nextSequence = writer.sequence
+    this.writeOffset = writer.position
+    this.deadBytes = 0
+    this.autoCompactFloor = 0
+    // Every queued operation up to `covered` is in the snapshot, now durable.
+    this.queue = this.queue.filter((p) => p.ticket > covered)
+    this.release(covered)
+    await old.close().catch(() => undefined)
+    // Phase 3: delete the old generation (with its deleted records' data).
+    try {
+      await io("compaction unlink", () => fs.unlink(oldFile))
+      await io("compaction directory fsync", () => fs.syncDirectory(this.dir))
+    } catch (e) {
+      this.poison(e instanceof IoFailure ? e.detail : "compaction failed")
+      return TokenStore.errors.unavailable(`poisoned: ${this.poisonedBy}`)
+    }
+    this.compactions++
+    this.lastCompactionError = undefined
+    return {
+      generation,
+      bytesBefore,
+      bytesAfter: this.writeOffset,
+      records: records.length,
+      millis: performance.now() - started
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Open, recovery, close.
+  // ---------------------------------------------------------------------------
+
+  /** Opens (and recovers) the store in `dir`. */
+  static async open(dir: string, config: Config): Promise<Engine | StoreError> {
+    const fs = config.fs
+    try {
+      await io("mkdir", () => fs.mkdir(dir))
+      const lock = await io("lock", () => Lock.acquire(fs, dir, config.isProcessAlive))
+      if (lock._tag === "Locked") return TokenStore.errors.locked()
+      const engine = new Engine(dir, config, lock.owner)
+      try {
+        await engine.recover()
+        return engine
+      } catch (e) {
+        await engine.handle?.close().catch(() => undefined)
+        await Lock.release(fs, dir, lock.owner).catch(() => undefined)
+        throw e
+      }
+    } catch (e) {
+      if (e instanceof CorruptFailure) return TokenStore.errors.corrupt(e.detail)
+      if (e instanceof IoFailure) return TokenStore.errors.unavailable(`open: ${e.detail}`)
+      return TokenStore.errors.unavailable(`open failed (${codeOf(e)})`)
+    }
+  }
+
+  private async recover(): Promise<void> {
+    const fs = this.config.fs
+    const names = await io("readdir", () => fs.readdir(this.dir))
+    let removed = false
+    for (const name of names) {
+      if (JOURNAL_TMP.test(name) || Lock.isDeadLockTemp(name, this.config.isProcessAlive)) {
+        await io("remove temp file", () => fs.unlink(path.join(this.dir, name)))
+        removed = true
+      }
+    }
+    const generations = names.flatMap((n) => {
+      const m = JOURNAL.exec(n)
+      return m === null ? [] : [Number(m[1])]
+    }).sort((a, b) => a - b)
+    if (generations.length === 0) {
+      await this.createFirstJournal()
+      generations.push(1)
+      removed = false
+    }
+    const newest = generations[generations.length - 1]!
+    this.file = path.join(this.dir, journalName(newest))
+    this.handle = await io("open journal", () => fs.open(this.file, "readWrite"))
+    await this.replay(newest)
+    // The newest generation recovered: older ones are leftovers of a compaction cut short after its rename.
+    for (const g of generations.slice(0, -1)) {
+      await io("remove old journal", () => fs.unlink(path.join(this.dir, journalName(g))))
+      removed = true
+    }
+    if (removed) await io("directory fsync", () => fs.syncDirectory(this.dir))
+  }
+
+  private async createFirstJournal(): Promise<void> {
+    const fs = this.config.fs
+    const final = path.join(this.dir, journalName(1))
+    const tmp = final + ".tmp"
+    const header = JournalFormat.encodeHeader({ flags: 0, generation: 1, firstSequence: 1, journalId: randomBytes(16) })
+    const h = await io("create journal", () => fs.open(tmp, "createExclusive"))
+    try {
+      await io("create journal", () => writeAll(h, header, 0))
+      await io("create journal fdatasync", () => h.datasync())
+    } finally {
+      await h.close().catch(() => undefined)
+    }
+    await io("create journal rename", () => fs.rename(tmp, final))
+    await io("directory fsync", () => fs.syncDirectory(this.dir))
+  }
+
+  private async replay(generation: number): Promise<void> {
+    const started = performance.now()
+    const h = this.handle
+    const size = await io("stat journal", () => h.size())
+    if (size < JournalFormat.headerBytes) throw new CorruptFailure("journal shorter than its header")
+    const headerBytes = new Uint8Array(JournalFormat.headerBytes)
+    await io("read journal", () => readFully(h, headerBytes, JournalFormat.headerBytes, 0))
+    const header = JournalFormat.decodeHeader(headerBytes)
+    if (typeof header === "string") throw new CorruptFailure(header)
+    if (header.generation !== generation) throw new CorruptFailure("header generation does not match the file name")
+    const seed = JournalFormat.checksumSeed(header.journalId)
+    const w = new Window(h, size)
+    let inSnapshot = (header.flags & JournalFormat.flagSnapshot) !== 0
+    const snapshotCounts = { g: 0, m: 0, r: 0 }
+    let expected = header.firstSequence
+    let at = JournalFormat.headerBytes
+    let frames = 0
+    let recordsApplied = 0
+    let pendingStart: number | undefined
+    let pendingFrames = 0
+    let pendingTokens: Array<string> = []
+    let truncateTo: number | undefined
+
+    const corrupt = (what: string): never => {
+      throw new CorruptFailure(`entry ${expected} at offset ${at}: ${what}`)
+    }
+    const replayed = (e: StoreError | undefined): void => {
+      if (e !== undefined) corrupt(`refused on replay (${e.reason._tag})`)
+    }
+
+    while (at < size) {
+      await w.cover(at)
+      const f = JournalFormat.readFrame(w.buffer, at - w.start, w.end - w.start, seed)
+      if (f._tag === "Bad") {
+        if (await this.goodFrameAfter(w, at, seed)) corrupt(f.problem)
+        if (!(await this.onlyTailDamage(w, at, f.problem))) corrupt(`${f.problem}, with data after it`)
+        truncateTo = at
+        break
+      }
+      if (f.sequence !== expected) corrupt(`sequence number ${f.sequence} (a gap or a duplicate)`)
+      const frameBytes = f.end + w.start - at
+      const op = Ops.decode(w.buffer.toString("utf8", f.jsonStart, f.end))
+      if (op === undefined) corrupt("not a valid operation")
+      if (pendingStart !== undefined && op!.o !== "mt" && op!.o !== "m") corrupt("membership change interrupted")
+      if (inSnapshot !== (op!.o === "sg" || op!.o === "sm" || op!.o === "sr" || op!.o === "se")) {
+        corrupt(inSnapshot ? "operation inside the snapshot" : "snapshot entry outside the snapshot")
+      }
+      switch (op!.o) {
+        case "i":
+          replayed(this.applyInsert(TR.fromJson(op.r), frameBytes))
+          recordsApplied++
+          break
+        case "u":
+          replayed(this.applyUpdate(TR.fromJson(op.r), frameBytes))
+          recordsApplied++
+          break
+        case "pm":
+          replayed(this.applyPutMerchant(Ops.merchantFromJson(op.m), frameBytes))
+          break
+        case "g":
+          replayed(this.applyCreateGroup(op.g))
+          break
+        case "mt":
+          if (pendingStart === undefined) {
+            pendingStart = at
+            pendingFrames = frames
+          }
+          for (const t of op.t) pendingTokens.push(t)
+          break
+        case "m": {
+          for (const t of op.t) pendingTokens.push(t)
+          if (pendingTokens.length !== op.n) corrupt("membership change lists the wrong number of tokens")
+          const change = Ops.changeFromJson(op.c)
+          const moved = this.movedBy(change)
+          const listed = new Set(pendingTokens)
+          if (listed.size !== moved.length || !moved.every((t) => listed.has(t))) corrupt("membership change does not match the state")
+          const out = this.applyMembership(change, moved, frameBytes)
+          if (out === "divergence") corrupt("membership change diverged")
+          if (isError(out)) replayed(out)
+          pendingStart = undefined
+          pendingTokens = []
+          break
+        }
+        case "sg":
+          for (const g of op.g) replayed(this.applyCreateGroup(g))
+          snapshotCounts.g += op.g.length
+          break
+        case "sm":
+          for (const m of op.m) {
+            const { groupId, ...merchant } = m
+            replayed(this.applyPutMerchant(Ops.merchantFromJson(merchant), Math.ceil(frameBytes / op.m.length)))
+            if (groupId !== null) {
+              const out = run(this.index.changeMembership({ merchantId: m.merchantId, groupId, rescope: undefined }))
+              if (isError(out)) replayed(out)
+            }
+          }
+          snapshotCounts.m += op.m.length
+          break
+        case "sr": {
+          const share = Math.ceil(frameBytes / Math.max(1, op.r.length))
+          for (const r of op.r) replayed(this.applyInsert(TR.fromJson(r), share))
+          snapshotCounts.r += op.r.length
+          recordsApplied += op.r.length
+          break
+        }
+        case "se":
+          if (op.g !== snapshotCounts.g || op.m !== snapshotCounts.m || op.r !== snapshotCounts.r) corrupt("snapshot counts do not match")
+          inSnapshot = false
+          break
+      }
+      at += frameBytes
+      expected++
+      frames++
+    }
+    if (inSnapshot) throw new CorruptFailure("snapshot incomplete (a compacted file is never torn)")
+    if (pendingStart !== undefined) {
+      // An unfinished membership change at the tail: cut it away whole.
+      truncateTo = pendingStart
+      frames = pendingFrames
+    }
+    let truncatedBytes = 0
+    if (truncateTo !== undefined && truncateTo < size) {
+      const to = truncateTo
+      await io("truncate torn tail", () => h.truncate(to))
+      await io("truncate torn tail fdatasync", () => h.datasync())
+      truncatedBytes = size - to
+    }
+    this.generation = generation
+    this.seed = seed
+    this.nextSequence = header.firstSequence + frames
+    this.writeOffset = truncateTo ?? size
+    const millis = performance.now() - started
+    this.recovery = {
+      frames,
+      records: recordsApplied,
+      truncatedBytes,
+      millis,
+      recordsPerSecond: millis > 0 ? Math.round(recordsApplied / (millis / 1000)) : recordsApplied
+    }
+  }
+
+  /**
+   * After a bad frame at `at` with no good frame after it: is this what a
+   * crash leaves (a frame cut by the end of the file, or a frame and the rest
+   * of its batch lost to zeros)? Anything else (checksum-failing frames
+   * followed by non-zero bytes) is damage, not a torn tail.
+   */
+  private async onlyTailDamage(w: Window, at: number, problem: string): Promise<boolean> {
+    if (problem === "short header" || problem === "past end of file") return true
+    let from = at
+    if (problem === "checksum mismatch") {
+      await w.cover(at)
+      from = at + JournalFormat.frameHeaderBytes + w.buffer.readUInt32LE(at - w.start)
+    }
+    for (let p = from; p < w.size;) {
+      await w.load(p)
+      for (let i = 0; i < w.end - w.start; i++) if (w.buffer[i] !== 0) return false
+      p = w.end
+    }
+    return true
+  }
+
+  /** After a bad frame at `at`: is there a good frame anywhere after it? (Then it is corruption, not a torn tail.) */
+  private async goodFrameAfter(w: Window, at: number, seed: number): Promise<boolean> {
+    let from = at
+    for (;;) {
+      await w.load(from)
+      const last = w.end === w.size
+      const limit = last ? w.end : w.start + WINDOW_STEP
+      if (JournalFormat.goodFrameAfter(w.buffer, from - w.start, w.end - w.start, seed, limit - w.start)) return true
+      if (last) return false
+      from = limit - 1
+    }
+  }
+
+  /** Flushes, closes the journal and releases the lock. Idempotent. */
+  close(): Promise<StoreError | undefined> {
+    if (this.closing !== undefined) return this.closing
+    this.closing = (async () => {
+      await this.whenIdle()
+      this.state = "closing"
+      await this.whenIdle()
+      let error: StoreError | undefined
+      if (this.poisonedBy === undefined && this.config.durability === "none") {
+        await this.handle.datasync().catch((e) => {
+          error = TokenStore.errors.unavailable(`close: fdatasync failed (${codeOf(e)})`)
+        })
+      }
+      await this.handle.close().catch((e) => {
+        error ??= TokenStore.errors.unavailable(`close: close failed (${codeOf(e)})`)
+      })
+      await Lock.release(this.config.fs, this.dir, this.owner).catch((e) => {
+        error ??= TokenStore.errors.unavailable(`close: releasing the lock failed (${codeOf(e)})`)
+      })
+      this.state = "closed"
+      run(this.index.close())
+      return error
+    })()
+    return this.closing
+  }
+
+  /** Current figures. */
+  stats() {
+    let tombstones = 0
+    for (const e of this.records.values()) if (e.record.status === "DELETED") tombstones++
+    return {
+      directory: this.dir,
+      file: this.file,
+      generation: this.generation,
+      fileBytes: this.writeOffset,
+      deadBytes: Math.min(this.deadBytes, Math.max(0, this.writeOffset - JournalFormat.headerBytes)),
+      records: this.records.size,
+      tombstones,
+      merchants: this.merchantBytes.size,
+      groups: this.groups.size,
+      nextSequence: this.nextSequence,
+      durability: this.config.durability,
+      poisoned: this.poisonedBy,
+      closed: this.state === "closed",
+      commits: this.commits,
+      committedOperations: this.committedOps,
+      compactions: this.compactions,
+      lastCompactionError: this.lastCompactionError,
+      recovery: this.recovery
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // The write operations' prepare steps.
+  // ---------------------------------------------------------------------------
+
+  prepareRecord(kind: "insert" | "update", record: TokenRecord.TokenRecord) {
+    const json = (kind === "insert" ? Ops.insert : Ops.update)(Ops.recordJson(record))
+    const bytes = Buffer.byteLength(json)
+    if (bytes > MAX_JSON) return TokenStore.errors.unavailable("entry too large for a journal frame")
+    const e = kind === "insert" ? this.applyInsert(record, frameSize(bytes)) : this.applyUpdate(record, frameSize(bytes))
+    return e ?? { payloads: [json], value: undefined }
+  }
+
+  preparePutMerchant(merchant: Parameters<TokenStore.Service["putMerchant"]>[0]) {
+    const json = Ops.putMerchant(merchant)
+    const bytes = Buffer.byteLength(json)
+    if (bytes > MAX_JSON) return TokenStore.errors.unavailable("entry too large for a journal frame")
+    return this.applyPutMerchant(merchant, frameSize(bytes)) ?? { payloads: [json], value: undefined }
+  }
+
+  prepareCreateGroup(groupId: string) {
+    const json = Ops.createGroup(groupId)
+    if (Buffer.byteLength(json) > MAX_JSON) return TokenStore.errors.unavailable("entry too large for a journal frame")
+    return this.applyCreateGroup(groupId) ?? { payloads: [json], value: undefined }
+  }
+
+  prepareMembership(change: TokenStore.MembershipChange) {
+    const moved = this.movedBy(change)
+    const payloads = Ops.membership(change, moved, MAX_JSON)
+    for (const p of payloads) if (Buffer.byteLength(p) > MAX_JSON) return TokenStore.errors.unavailable("entry too large for a journal frame")
+    const out = this.applyMembership(change, moved, payloads.reduce((n, p) => n + frameSize(p.length), 0))
+    if (out === "divergence") {
+      this.poison("index divergence")
+      return TokenStore.errors.corrupt("index divergence on a membership change")
+    }
+    if (isError(out)) return out
+    return { payloads, value: out }
+  }
+}
+
+/** Splits JSON strings into groups of about one snapshot frame. */
+const chunks = (jsons: ReadonlyArray<string>): Array<Array<string>> => {
+  const out: Array<Array<string>> = []
+  let cur: Array<string> = []
+  let size = 0
+  for (const j of jsons) {
+    if (size + j.length > SNAPSHOT_FRAME && cur.length > 0) {
+      out.push(cur)
+      cur = []
+      size = 0
+    }
+    cur.push(j)
+    size += j.length + 1
+  }
+  if (cur.length > 0) out.push(cur)
+  return out
+}

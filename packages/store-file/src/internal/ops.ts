@@ -1,0 +1,148 @@
+/**
+ * The journal's operations as JSON, and their decoding. Records use the
+ * core's `TokenRecord.Json` form; every decoded value is checked against a
+ * schema, so a payload whose checksum is good but whose shape is wrong (a
+ * writer bug, a foreign file) is corruption, never a half-read record.
+ *
+ * | `o` | operation | fields |
+ * |---|---|---|
+ * | `i` | insert | `r`: record |
+ * | `u` | update (compare-and-set; a tombstone is an update) | `r`: record |
+ * | `pm` | put merchant | `m`: merchant |
+ * | `g` | create group | `g`: group id |
+ * | `mt` | membership change, continued: more re-scoped tokens | `t`: tokens |
+ * | `m` | membership change (applies the change and all `mt` before it) | `c`: change, `t`: tokens, `n`: total |
+ * | `sg` | snapshot: groups | `g`: group ids |
+ * | `sm` | snapshot: merchants with their group | `m`: merchant entries |
+ * | `sr` | snapshot: records | `r`: records |
+ * | `se` | snapshot end | `g`, `m`, `r`: counts |
+ *
+ * @internal
+ */
+import { type Group, type Merchant, TokenRecord } from "@tokenvault/core"
+import type * as TokenStore from "@tokenvault/vault/TokenStore"
+import { Schema } from "effect"
+
+const MerchantJson = Schema.Struct({
+  merchantId: Schema.String,
+  prefix: Schema.String,
+  format: Schema.Literals(["registration", "standard", "custom", "opaque"]),
+  tokenization: Schema.Boolean,
+  luhn: Schema.Literals(["enforce", "report"])
+})
+
+const MerchantEntryJson = Schema.Struct({
+  merchantId: Schema.String,
+  prefix: Schema.String,
+  format: Schema.Literals(["registration", "standard", "custom", "opaque"]),
+  tokenization: Schema.Boolean,
+  luhn: Schema.Literals(["enforce", "report"]),
+  groupId: Schema.NullOr(Schema.String)
+})
+
+const Scope = Schema.String.check(Schema.isPattern(/^(merchant|group):/))
+
+const ChangeJson = Schema.Struct({
+  merchantId: Schema.String,
+  groupId: Schema.NullOr(Schema.String),
+  rescope: Schema.NullOr(Schema.Struct({ owner: Schema.String, from: Scope, to: Scope }))
+})
+
+const Count = Schema.Number.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0))
+
+const Op = Schema.Union([
+  Schema.Struct({ o: Schema.Literal("i"), r: TokenRecord.Json }),
+  Schema.Struct({ o: Schema.Literal("u"), r: TokenRecord.Json }),
+  Schema.Struct({ o: Schema.Literal("pm"), m: MerchantJson }),
+  Schema.Struct({ o: Schema.Literal("g"), g: Schema.String }),
+  Schema.Struct({ o: Schema.Literal("mt"), t: Schema.Array(Schema.String) }),
+  Schema.Struct({ o: Schema.Literal("m"), c: ChangeJson, t: Schema.Array(Schema.String), n: Count }),
+  Schema.Struct({ o: Schema.Literal("sg"), g: Schema.Array(Schema.String) }),
+  Schema.Struct({ o: Schema.Literal("sm"), m: Schema.Array(MerchantEntryJson) }),
+  Schema.Struct({ o: Schema.Literal("sr"), r: Schema.Array(TokenRecord.Json) }),
+  Schema.Struct({ o: Schema.Literal("se"), g: Count, m: Count, r: Count })
+])
+
+/** A decoded operation. */
+export type Op = typeof Op.Type
+
+const isOp = Schema.is(Op)
+
+/** Parses and checks one payload's JSON; `undefined` when it is not a valid operation. */
+export const decode = (json: string): Op | undefined => {
+  let u: unknown
+  try {
+    u = JSON.parse(json)
+  } catch {
+    return undefined
+  }
+  return isOp(u) ? u : undefined
+}
+
+/** The JSON of a record (the core's `Json` form). */
+export const recordJson = (r: TokenRecord.TokenRecord): string => JSON.stringify(TokenRecord.toJson(r))
+
+export const insert = (recordJson: string): string => `{"o":"i","r":${recordJson}}`
+export const update = (recordJson: string): string => `{"o":"u","r":${recordJson}}`
+
+const merchantFields = (m: Merchant.Merchant) => ({
+  merchantId: m.merchantId,
+  prefix: m.prefix,
+  format: m.format,
+  tokenization: m.tokenization,
+  luhn: m.luhn
+})
+
+export const putMerchant = (m: Merchant.Merchant): string => JSON.stringify({ o: "pm", m: merchantFields(m) })
+export const createGroup = (groupId: string): string => JSON.stringify({ o: "g", g: groupId })
+
+const changeJson = (c: TokenStore.MembershipChange) => ({
+  merchantId: c.merchantId,
+  groupId: c.groupId ?? null,
+  rescope: c.rescope === undefined ? null : { owner: c.rescope.owner, from: c.rescope.from, to: c.rescope.to }
+})
+
+/**
+ * A membership change as one or more payloads: `mt` continuations while the
+ * token list does not fit, then the `m` that applies everything.
+ */
+export const membership = (change: TokenStore.MembershipChange, tokens: ReadonlyArray<string>, maxJsonBytes: number): Array<string> => {
+  const head = JSON.stringify({ o: "m", c: changeJson(change), t: [] as Array<string>, n: tokens.length })
+  const out: Array<string> = []
+  let chunk: Array<string> = []
+  // Room for the tokens in a frame: the fixed part, plus per token its JSON string and a comma.
+  let room = maxJsonBytes - head.length - 16
+  for (const t of tokens) {
+    const cost = Buffer.byteLength(JSON.stringify(t)) + 1
+    if (cost > room && chunk.length > 0) {
+      out.push(JSON.stringify({ o: "mt", t: chunk }))
+      chunk = []
+      room = maxJsonBytes - head.length - 16
+    }
+    chunk.push(t)
+    room -= cost
+  }
+  out.push(JSON.stringify({ o: "m", c: changeJson(change), t: chunk, n: tokens.length }))
+  return out
+}
+
+/** Decodes a membership change's JSON. */
+export const changeFromJson = (c: typeof ChangeJson.Type): TokenStore.MembershipChange => ({
+  merchantId: c.merchantId,
+  groupId: c.groupId ?? undefined,
+  rescope: c.rescope === null ? undefined : c.rescope as Group.Rescope
+})
+
+/** Decodes a merchant's JSON. */
+export const merchantFromJson = (m: typeof MerchantJson.Type): Merchant.Merchant => ({ ...m })
+
+export const snapshotGroups = (groups: ReadonlyArray<string>): string => JSON.stringify({ o: "sg", g: groups })
+
+export const snapshotMerchants = (merchants: ReadonlyArray<TokenStore.MerchantEntry>): string =>
+  JSON.stringify({ o: "sm", m: merchants.map((m) => ({ ...merchantFields(m), groupId: m.groupId ?? null })) })
+
+/** A snapshot frame of records, from their JSON strings. */
+export const snapshotRecords = (recordJsons: ReadonlyArray<string>): string => `{"o":"sr","r":[${recordJsons.join(",")}]}`
+
+export const snapshotEnd = (groups: number, merchants: number, records: number): string =>
+  JSON.stringify({ o: "se", g: groups, m: merchants, r: records })
