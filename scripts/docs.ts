@@ -1042,6 +1042,28 @@ const runRules = (): boolean => {
 // Part 2: API docs with TypeDoc
 // ---------------------------------------------------------------------------
 
+/**
+ * The docblock that opens a file, as a TypeDoc comment: its text is the
+ * summary and its `@tag value` lines are block tags. `undefined` when the file
+ * does not open with a docblock that has text.
+ */
+const openingDocblock = (file: string): td.Comment | undefined => {
+  if (!existsSync(file)) return undefined
+  const m = /^\s*\/\*\*([\s\S]*?)\*\//.exec(readFileSync(file, "utf8"))
+  if (m === null) return undefined
+  const lines = m[1]!.split("\n").map((l) => l.replace(/^\s*\* ?/, "").trimEnd())
+  const firstTag = lines.findIndex((l) => l.startsWith("@"))
+  const summary = (firstTag < 0 ? lines : lines.slice(0, firstTag)).join("\n").trim()
+  if (summary === "") return undefined
+  const tags = (firstTag < 0 ? [] : lines.slice(firstTag))
+    .filter((l) => /^@[a-zA-Z]+/.test(l) && !l.startsWith("@packageDocumentation") && !l.startsWith("@module"))
+    .map((l) => {
+      const [, tag, text] = /^(@[a-zA-Z]+)\s*(.*)$/.exec(l)!
+      return new td.CommentTag(tag as `@${string}`, [{ kind: "text", text: text! }])
+    })
+  return new td.Comment([{ kind: "text", text: summary }], tags)
+}
+
 /** Which package a TypeDoc message is about: the first package name or path in it. */
 const packageOfMessage = (message: string): string => {
   let best: { readonly at: number; readonly short: string } | undefined
@@ -1101,12 +1123,18 @@ const runApi = async (only: ReadonlyArray<string> | undefined): Promise<boolean>
       if (level >= td.LogLevel.Warn) messages.push({ level, text })
       log(text, level)
     }
-    // Name each entry-point module after its package (`@tokenvault/core`), not its folder.
+    // Name each entry-point module after its package (`@tokenvault/core`), not its folder, and
+    // take the package's documentation from the docblock that opens its src/index.ts (the
+    // conventions require one), so no TypeDoc-specific tag is needed there.
     app.converter.on(td.Converter.EVENT_RESOLVE_BEGIN, (context: td.Context) => {
       for (const child of context.project.children ?? []) {
         const id = context.project.getSymbolIdFromReflection(child)
-        if (child.kindOf(td.ReflectionKind.Module) && id !== undefined && id.packageName.startsWith("@tokenvault/")) {
-          child.name = id.packageName
+        if (!child.kindOf(td.ReflectionKind.Module) || id === undefined || !id.packageName.startsWith("@tokenvault/")) continue
+        child.name = id.packageName
+        const pkg = PACKAGES.find((p) => p.name === id.packageName)
+        if (!child.hasComment() && pkg !== undefined) {
+          const comment = openingDocblock(path.join(ROOT, pkg.dir, id.packagePath))
+          if (comment !== undefined) child.comment = comment
         }
       }
     })
@@ -1144,7 +1172,7 @@ const runApi = async (only: ReadonlyArray<string> | undefined): Promise<boolean>
         ([...byPackage].map(([p, n]) => `${p}: ${plural(n, "message")}`).join("; ") || "see the messages above")
     )
     if (messages.some((m) => m.text.includes("(Module)") && m.text.includes("does not have any documentation"))) {
-      console.error("  hint: an entry point's module comment needs `@packageDocumentation` in the docblock of src/index.ts")
+      console.error("  hint: a package's documentation is the docblock that opens its src/index.ts; it has none")
     }
     console.error("  (fix the JSDoc of the packages named, or document fewer with --packages)")
   }

@@ -3,7 +3,7 @@
  * is a synthetic PAN the kit feeds the system; afterwards every output and
  * every error is searched for it in each form a leak takes: plain digits,
  * digits in groups of four separated by spaces or dashes, hex of its ASCII
- * (either case), and base64 of its ASCII at each of the three byte
+ * (digits only, so case does not matter), and base64 of its ASCII at each of the three byte
  * alignments (so a PAN embedded in a longer encoded string is found too).
  *
  * Adapters can use {@link scan} on their own artefacts (journal files, logs).
@@ -18,7 +18,7 @@
  * @since 0.1.0
  */
 export interface Form {
-  readonly name: "digits" | "spaced" | "dashed" | "hex" | "HEX" | "base64"
+  readonly name: "digits" | "spaced" | "dashed" | "hex" | "base64"
   readonly text: string
 }
 
@@ -55,7 +55,6 @@ export const forms = (pan: string): ReadonlyArray<Form> => [
   { name: "spaced", text: groups(pan, " ") },
   { name: "dashed", text: groups(pan, "-") },
   { name: "hex", text: hex(pan) },
-  { name: "HEX", text: hex(pan).toUpperCase() },
   ...[0, 1, 2].map((offset): Form => ({ name: "base64", text: base64Inner(pan, offset) }))
 ]
 

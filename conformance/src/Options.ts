@@ -35,6 +35,8 @@ export interface RunOptions {
   readonly replayPath?: string | undefined
   /** Runs only the properties whose name contains this text (use it with `path`). */
   readonly property?: string | undefined
+  /** Stops at the first failed property (the framework-free runners only). */
+  readonly bail?: boolean | undefined
 }
 
 /**
@@ -50,6 +52,7 @@ export interface Resolved {
   readonly path: string | undefined
   readonly replayPath: string | undefined
   readonly property: string | undefined
+  readonly bail: boolean
 }
 
 /**
@@ -119,6 +122,7 @@ export const resolve = (options: RunOptions = {}): Resolved => {
     seed: seed | 0,
     path: options.path ?? readEnv(environment.path),
     replayPath: options.replayPath ?? readEnv(environment.replayPath),
-    property: options.property ?? readEnv(environment.property)
+    property: options.property ?? readEnv(environment.property),
+    bail: options.bail ?? false
   }
 }

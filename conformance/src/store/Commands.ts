@@ -68,6 +68,24 @@ const createGroup: Arb = A.groupId.map((g) => new CreateGroupCommand(g))
 const hasGroup: Arb = A.groupId.map((g) => new HasGroupCommand(g))
 const membership: Arb = fc.tuple(A.merchantId, A.groupId, fc.boolean()).map(([m, g, c]) => new ChangeMembershipCommand(m, g, c))
 
+// Records and membership changes crowded onto two merchants, one group, one customer and two cards, so
+// re-scoping meets ACTIVE records in its target scope (and must then change nothing).
+const crowdedInsert: Arb = fc
+  .tuple(A.record, fc.constantFrom("m1", "m2"), fc.boolean(), fc.constantFrom("fp1", "fp2"))
+  .map(([r, merchantId, own, fingerprint]) =>
+    new InsertCommand({
+      ...r,
+      merchantId,
+      scope: own ? `merchant:${merchantId}` : "group:g1",
+      customerId: "c1",
+      fingerprint,
+      status: "ACTIVE",
+      merchantRequestId: undefined,
+      requestDigest: undefined
+    })
+  )
+const crowdedMembership: Arb = fc.tuple(fc.constantFrom("m1", "m2"), fc.boolean()).map(([m, c]) => new ChangeMembershipCommand(m, "g1", c))
+
 const competing: Arb = fc
   .record({
     base: A.record,
@@ -113,7 +131,9 @@ const recordArbs: ReadonlyArray<Arb> = [
 ]
 
 const scopeArbs: ReadonlyArray<Arb> = [
-  ...times(3, insert),
+  ...times(2, insert),
+  ...times(2, crowdedInsert),
+  ...times(2, crowdedMembership),
   ...times(2, update),
   ...times(2, putMerchant),
   getMerchant,
@@ -143,6 +163,21 @@ export const records = (options: SequenceOptions): fc.Arbitrary<Iterable<Model.C
  * @since 0.1.0
  */
 export const scopes = (options: SequenceOptions): fc.Arbitrary<Iterable<Model.Command>> => sequence(scopeArbs, options)
+
+/**
+ * What the scopes property sets up before its commands: three merchants
+ * with distinct prefixes and group g1 (created through the same commands,
+ * so the store is checked on the way).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const scopesPrelude: ReadonlyArray<Model.Command> = [
+  new PutMerchantCommand({ merchantId: "m1", prefix: "AAAA", format: "registration", tokenization: true, luhn: "enforce" }),
+  new PutMerchantCommand({ merchantId: "m2", prefix: "BBBB", format: "standard", tokenization: true, luhn: "enforce" }),
+  new PutMerchantCommand({ merchantId: "m3", prefix: "CCCC", format: "custom", tokenization: true, luhn: "report" }),
+  new CreateGroupCommand("g1")
+]
 
 /**
  * Concurrency: competing inserts, racing compare-and-sets and concurrent

@@ -11,9 +11,24 @@ import { equal, sameItems } from "../internal/assert.ts"
 
 const json = (r: TokenRecord.TokenRecord | undefined): unknown => (r === undefined ? null : TokenRecord.toJson(r))
 
+const FIELD_RULES: Readonly<Record<string, ReadonlyArray<string>>> = {
+  merchantRequestId: ["IDEMPOTENCY"],
+  requestDigest: ["IDEMPOTENCY"],
+  status: ["DELETE-IRREVERSIBLE"],
+  deletion: ["DELETE-IRREVERSIBLE"],
+  sealed: ["DELETE-IRREVERSIBLE"],
+  version: ["DELETE-IRREVERSIBLE"],
+  scope: ["GROUP-MEMBERSHIP", "GROUP-ACCESS"],
+  fingerprint: ["DUPLICATE-CARD"],
+  customerId: ["DUPLICATE-CARD"],
+  retainUntil: ["RETENTION-PURGE"]
+}
+
 /**
- * Requires the two records (or absences) to be equal. A difference on a
- * tombstone is blamed on DELETE-IRREVERSIBLE.
+ * Requires the two records (or absences) to be equal. A difference is
+ * blamed on the rule its fields belong to: a lost request id on
+ * IDEMPOTENCY, a lost tombstone or version on DELETE-IRREVERSIBLE, a scope
+ * on GROUP-MEMBERSHIP, and so on.
  *
  * @category predicates
  * @since 0.1.0
@@ -23,8 +38,16 @@ export const sameRecord = (
   expected: TokenRecord.TokenRecord | undefined,
   what: string,
   rules?: ReadonlyArray<string>
-): void =>
-  equal(json(actual), json(expected), what, expected?.status === "DELETED" ? ["DELETE-IRREVERSIBLE", ...(rules ?? [])] : rules)
+): void => {
+  const a = json(actual) as Record<string, unknown> | null
+  const e = json(expected) as Record<string, unknown> | null
+  if (a === null || e === null) {
+    return equal(a, e, what, e?.["status"] === "DELETED" || a?.["status"] === "DELETED" ? ["DELETE-IRREVERSIBLE"] : rules)
+  }
+  const differing = Object.keys(e).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(e[k]))
+  const blamed = differing.flatMap((k) => FIELD_RULES[k] ?? [])
+  equal(a, e, differing.length === 0 ? what : `${what} (${differing.join(", ")} differ)`, blamed.length > 0 ? blamed : rules)
+}
 
 /**
  * Requires two lists of records to hold the same records, in any order.

@@ -44,7 +44,7 @@ export const card: fc.Arbitrary<Model.Card> = fc
     kind: fc.constantFrom(...brands),
     prefix: fc.nat(),
     digits: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 18, maxLength: 18 }),
-    luhnValid: fc.oneof({ weight: 6, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) })
+    luhnValid: fc.oneof({ weight: 10, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) })
   })
   .map(({ digits, kind, luhnValid, prefix }) => {
     const p = kind.prefixes[prefix % kind.prefixes.length]!
@@ -111,8 +111,20 @@ export const groupIds = ["g1", "g2", "g3"] as const
  * @since 0.1.0
  */
 export const merchantId: fc.Arbitrary<string> = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom(...merchantIds.slice(0, 4)) },
+  { weight: 12, arbitrary: fc.constantFrom(...merchantIds.slice(0, 4)) },
   { weight: 1, arbitrary: fc.constantFrom(...merchantIds.slice(4)) }
+)
+
+/**
+ * Who acts on a token: mostly `"holder"` (a merchant that may use it now),
+ * else any merchant id.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const actor: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant("holder") },
+  { weight: 2, arbitrary: merchantId }
 )
 
 /**
@@ -137,7 +149,7 @@ export const customerId: fc.Arbitrary<string | undefined> = fc.constantFrom("c1"
  * @category constructors
  * @since 0.1.0
  */
-export const requestId: fc.Arbitrary<string | undefined> = fc.constantFrom("r1", "r2", undefined, undefined, undefined)
+export const requestId: fc.Arbitrary<string | undefined> = fc.constantFrom("r1", "r2", "r3", "r4", undefined, undefined, undefined, undefined)
 
 /**
  * A merchant configuration: mostly tokenizing merchants with a
@@ -148,8 +160,8 @@ export const requestId: fc.Arbitrary<string | undefined> = fc.constantFrom("r1",
  */
 export const merchantConfig: fc.Arbitrary<Omit<GatewayDriver.MerchantRequest, "merchantId">> = fc.record({
   prefix: fc.option(fc.stringMatching(/^[A-Z0-9]{4}$/), { nil: undefined, freq: 2 }),
-  format: fc.constantFrom("registration", "standard", "opaque", "registration", "opaque", "custom" as const),
-  tokenization: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  format: fc.constantFrom("registration", "standard", "opaque", "registration", "opaque", "standard", "registration", "custom" as const),
+  tokenization: fc.oneof({ weight: 15, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   luhn: fc.constantFrom("enforce", "enforce", "report" as const)
 })
 
@@ -187,9 +199,9 @@ export const customValues: ReadonlyArray<string> = [
  * @since 0.1.0
  */
 export const requestToken: fc.Arbitrary<string | undefined> = fc.oneof(
-  { weight: 6, arbitrary: fc.constant(undefined) },
+  { weight: 10, arbitrary: fc.constant(undefined) },
   { weight: 2, arbitrary: fc.constantFrom("MASKEDPAN", ":FORCED:MASKEDPAN") },
-  { weight: 3, arbitrary: fc.constantFrom(...customValues) },
+  { weight: 2, arbitrary: fc.constantFrom(...customValues) },
   { weight: 1, arbitrary: fc.constantFrom(...customValues).map((v) => `:FORCED:${v}`) },
   { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_]{8,22}$/) },
   { weight: 1, arbitrary: fc.constant(":FORCED:") }
@@ -217,11 +229,11 @@ export const instrument: fc.Arbitrary<InstrumentSpec> = fc.oneof(
     weight: 5,
     arbitrary: fc.record({
       kind: fc.constant("card" as const),
-      index: fc.nat(),
+      index: fc.nat(9),
       offset: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 36 }) }, { weight: 1, arbitrary: fc.integer({ min: -3, max: -1 }) })
     })
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("iban" as const), index: fc.nat() }) }
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("iban" as const), index: fc.nat(9) }) }
 )
 
 /**

@@ -254,16 +254,19 @@ export const activeIn = (
 const BULLET = "•"
 
 /**
- * The masked display of an instrument: BIN 6 and last 4 of a card, last 4
- * of an IBAN, the rest bullets.
+ * The masked display of an instrument: BIN 6 (fewer on short cards, so at
+ * least 4 digits stay hidden) and last 4 of a card, last 4 of an IBAN, the
+ * rest bullets.
  *
  * @category getters
  * @since 0.1.0
  */
-export const masked = (i: Instrument): string =>
-  i.kind === "CARD"
-    ? i.card.pan.slice(0, 6) + BULLET.repeat(i.card.pan.length - 10) + i.card.pan.slice(-4)
-    : BULLET.repeat(i.iban.length - 4) + i.iban.slice(-4)
+export const masked = (i: Instrument): string => {
+  if (i.kind === "BANK_ACCOUNT") return BULLET.repeat(i.iban.length - 4) + i.iban.slice(-4)
+  const pan = i.card.pan
+  const lead = Math.min(6, pan.length - 8)
+  return pan.slice(0, lead) + BULLET.repeat(pan.length - lead - 4) + pan.slice(-4)
+}
 
 /**
  * The view the gateway must show of a token.
@@ -446,3 +449,165 @@ export const payloadOf = (
  * @since 0.1.0
  */
 export const gatewayCode = gatewayCodeOf
+
+/**
+ * A tokenization request as sent, with the instrument the model knows it
+ * carries.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface TokenizeCall {
+  readonly request: GatewayDriver.TokenizeRequest
+  readonly instrument: Instrument
+}
+
+/**
+ * What a tokenization must do.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Plan =
+  | { readonly _tag: "Fail"; readonly errors: ReadonlyArray<Expected>; readonly rules: ReadonlyArray<string> }
+  | { readonly _tag: "Existing"; readonly token: TokenState; readonly rules: ReadonlyArray<string> }
+  | {
+    readonly _tag: "New"
+    readonly format: GatewayDriver.FormatName
+    readonly customValue: string | undefined
+    /** An ACTIVE duplicate past retention, purged on the way (as the sweep would). */
+    readonly purged: TokenState | undefined
+    readonly build: (value: string) => TokenState
+  }
+
+const laterExpiry = (a: Expiry, b: Expiry): boolean => a.year > b.year || (a.year === b.year && a.month > b.month)
+
+/**
+ * Plans a tokenization: input refusals (any of the broken rules may be
+ * reported), then the idempotency key, then the duplicate card (an ACTIVE
+ * token for the same card, customer and scope within retention; a new
+ * idempotency key is bound to it when it has none; one past retention is
+ * purged instead), then the custom value's owner, and only then a new
+ * token.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const planTokenize = (m: Model, call: TokenizeCall, formatOverride?: GatewayDriver.FormatName): Plan => {
+  const r = call.request
+  const errors: Array<Expected> = []
+  const rules: Array<string> = []
+  const fail = (code: string, rule: string) => {
+    errors.push(rejection(code))
+    rules.push(rule)
+  }
+  const rt = r.requestToken === undefined ? undefined : parseRequestToken(r.requestToken)
+  if (rt?._tag === "Invalid") {
+    errors.push(rt.error)
+    rules.push(...rt.rules)
+  }
+  const merchant = m.merchants.get(r.merchantId)
+  if (merchant === undefined) {
+    fail("MERCHANT_UNKNOWN", "TOKENIZATION-ENABLED")
+    return { _tag: "Fail", errors, rules }
+  }
+  if (!merchant.tokenization) fail("TOKENIZATION_DISABLED", "TOKENIZATION-ENABLED")
+  const format: GatewayDriver.FormatName = rt !== undefined && rt._tag !== "Invalid"
+    ? (rt._tag === "Standard" ? "standard" : "custom")
+    : formatOverride ?? r.format ?? merchant.format
+  if (format === "custom" && rt === undefined) fail("REQUEST_TOKEN_INVALID", "REQUEST-TOKEN-SYNTAX")
+  const date = todayOf(m)
+  const i = call.instrument
+  if (i.kind === "CARD") {
+    if (!i.card.luhnValid && merchant.luhn === "enforce") fail("PAN_LUHN_FAILED", "PAN-LUHN")
+    if (isExpired(i.expiry, date)) fail("CARD_EXPIRED", "EXPIRY-END-OF-MONTH")
+  } else if (format === "standard") {
+    fail("INVALID_INPUT", "FORMAT-STANDARD")
+  }
+  if (errors.length > 0 || rt?._tag === "Invalid") return { _tag: "Fail", errors, rules }
+  const payload = payloadOf(i, r.customerId, rt, format)
+  if (r.merchantRequestId !== undefined) {
+    const earlier = m.tokens.find((t) => t.owner === merchant.merchantId && t.requestId === r.merchantRequestId)
+    if (earlier !== undefined) {
+      return earlier.payload === payload
+        ? { _tag: "Existing", token: earlier, rules: ["IDEMPOTENCY"] }
+        : { _tag: "Fail", errors: [rejection("IDEMPOTENCY_CONFLICT")], rules: ["IDEMPOTENCY"] }
+    }
+  }
+  const scope = scopeForNew(merchant)
+  const duplicate = activeIn(m, scope, r.customerId, instrumentKey(i))
+  const expired = duplicate !== undefined && !isRetained(duplicate, date)
+  if (duplicate !== undefined && !expired) {
+    const later = i.kind === "CARD" && duplicate.instrument.kind === "CARD" && laterExpiry(i.expiry, duplicate.instrument.expiry)
+    const bind = r.merchantRequestId !== undefined && duplicate.requestId === undefined &&
+      !m.tokens.some((t) => t.owner === duplicate.owner && t.requestId === r.merchantRequestId)
+    const refreshed: TokenState = {
+      ...duplicate,
+      ...(later ? { instrument: { ...duplicate.instrument, expiry: (i as { readonly expiry: Expiry }).expiry } as Instrument } : {}),
+      ...(bind ? { requestId: r.merchantRequestId, payload } : {})
+    }
+    return { _tag: "Existing", token: refreshed, rules: ["DUPLICATE-CARD"] }
+  }
+  if (rt?._tag === "Custom") {
+    const taken = find(m, merchant.prefix + rt.value)
+    if (taken !== undefined) {
+      return instrumentKey(taken.instrument) === instrumentKey(i) && taken.status !== "DELETED" &&
+          canAccess(m, merchant.merchantId, taken)
+        ? { _tag: "Existing", token: taken, rules: ["CUSTOM-TOKEN-UNIQUE"] }
+        : {
+          _tag: "Fail",
+          errors: [rejection("CUSTOM_TOKEN_TAKEN")],
+          rules: taken.status === "DELETED" ? ["CUSTOM-TOKEN-UNIQUE", "DELETE-IRREVERSIBLE"] : ["CUSTOM-TOKEN-UNIQUE"]
+        }
+    }
+  }
+  return {
+    _tag: "New",
+    format,
+    customValue: rt?._tag === "Custom" ? rt.value : undefined,
+    purged: expired ? { ...duplicate!, status: "DELETED", deletion: "RETENTION", agreements: {} } : undefined,
+    build: (value) => ({
+      token: value,
+      format,
+      owner: merchant.merchantId,
+      scope,
+      customerId: r.customerId,
+      instrument: i,
+      status: "ACTIVE",
+      deletion: undefined,
+      lastActivity: date,
+      extended: false,
+      agreements: {},
+      requestId: r.merchantRequestId,
+      payload: r.merchantRequestId === undefined ? undefined : payload
+    })
+  }
+}
+
+/**
+ * Plans a tokenization during a payment: the requestToken's syntax and
+ * the flags are checked first; a declined payment makes no token unless
+ * `:FORCED:`; `createRegistration` asks for a registration token.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const planPayment = (
+  m: Model,
+  call: TokenizeCall,
+  createRegistration: boolean,
+  outcome: GatewayDriver.PaymentRequest["outcome"]
+): Plan | { readonly _tag: "NoToken" } => {
+  const rt = call.request.requestToken === undefined ? undefined : parseRequestToken(call.request.requestToken)
+  const both = rt !== undefined && createRegistration
+  if (rt?._tag === "Invalid" || both) {
+    return {
+      _tag: "Fail",
+      errors: [...(rt?._tag === "Invalid" ? [rt.error] : []), ...(both ? [rejection("INVALID_INPUT")] : [])],
+      rules: [...(rt?._tag === "Invalid" ? rt.rules : []), ...(both ? ["TOKENIZE-ON-PAYMENT"] : [])]
+    }
+  }
+  const succeeded = outcome !== "DECLINED"
+  if (rt !== undefined) return succeeded || rt.forced ? planTokenize(m, call) : { _tag: "NoToken" }
+  return createRegistration && succeeded ? planTokenize(m, call, "registration") : { _tag: "NoToken" }
+}

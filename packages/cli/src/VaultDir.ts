@@ -5,7 +5,7 @@
  * | path | what |
  * |---|---|
  * | `DIR/keys.json` | the keyring's key file (data keys, fingerprint key, per-merchant P-384 JWE keys); protected by `$TOKENVAULT_KEK` when set |
- * | `DIR/store/` | the file store (the default); with `--store postgres://…` the store is PostgreSQL instead |
+ * | `DIR/store/` | the file store (the default); with `--store postgres://…` the store is PostgreSQL instead (a `?schema=NAME` parameter picks the schema, default `tokenvault`) |
  *
  * The directory comes from `--vault`, else `$TOKENVAULT_DIR`, else
  * `./.tokenvault`; the store from `--store`, else `$TOKENVAULT_STORE`, else
@@ -16,6 +16,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { FileTokenStore } from "@tokenvault/store-file"
+import type * as StorePostgres from "@tokenvault/store-postgres"
 import { CardCrypto, NodeSecureRandom, PromiseVault, TokenStore, Vault } from "@tokenvault/vault"
 import * as KeyFile from "@tokenvault/vault/KeyFile"
 import * as Keyring from "@tokenvault/vault/Keyring"
@@ -119,9 +120,9 @@ export const init = (
       },
       catch: () => CliFailure.rejected("VAULT_IO", `Cannot create the vault directory ${dir}.`)
     })
-    yield* Keyring.fromDirectory(dir, { create: true, now: dateFrom(options.now) })
+    yield* Keyring.fromDirectory(dir, keyringOptions(options.now, true))
     if (options.store === undefined) mkdirSync(join(dir, storeDir), { recursive: true, mode: 0o700 })
-    yield* Effect.scoped(openStore(dir, options.store))
+    yield* Effect.scoped(openStore(dir, options.store, true))
     return { dir, store: options.store === undefined ? "file" : "postgres" }
   })
 
@@ -145,8 +146,14 @@ export const open = (options: Options): Effect.Effect<Home, unknown, Scope.Scope
     if (empty || !isVault(dir)) {
       return yield* CliFailure.rejected("VAULT_NOT_FOUND", `No vault in ${dir}; create one with \`tokenvault init\`.`)
     }
-    const keyring = yield* Keyring.fromDirectory(dir, { create: false, now: dateFrom(options.now) })
-    const { store, compact } = yield* openStore(dir, options.store)
+    if (options.store === undefined && !existsSync(join(dir, storeDir))) {
+      return yield* CliFailure.rejected(
+        "STORE_MISSING",
+        `The vault in ${dir} has no file store; pass --store postgres://… (or set TOKENVAULT_STORE) for its PostgreSQL store.`
+      )
+    }
+    const keyring = yield* Keyring.fromDirectory(dir, keyringOptions(options.now, false))
+    const { store, compact } = yield* openStore(dir, options.store, false)
     const ports = Layer.mergeAll(
       Layer.succeed(TokenStore.TokenStore, store),
       Layer.succeed(CardCrypto.CardCrypto, keyring),
@@ -162,36 +169,71 @@ export const open = (options: Options): Effect.Effect<Home, unknown, Scope.Scope
  */
 const openStore = (
   dir: string,
-  url: string | undefined
+  url: string | undefined,
+  migrate: boolean
 ): Effect.Effect<{ readonly store: TokenStore.Service; readonly compact: Home["compact"] }, unknown, Scope.Scope> => {
-  if (url !== undefined) return Effect.map(openPostgres(url), (store) => ({ store, compact: undefined }))
+  if (url !== undefined) return Effect.map(openPostgres(url, migrate), (store) => ({ store, compact: undefined }))
   return Effect.map(
     Effect.acquireRelease(FileTokenStore.open(join(dir, storeDir)), (s) => Effect.ignore(s.close())),
-    (store) => ({ store, compact: () => store.compact() })
+    (store) => ({
+      store,
+      compact: (onProgress: OnProgress) => Effect.suspend(() => {
+        onProgress(0)
+        return store.compact()
+      })
+    })
   )
 }
 
 /**
- * Opens the PostgreSQL store, loaded on demand so that `pg` is only loaded
- * for a `postgres://` store. The module is imported by a computed name: the
- * CLI does not depend on its types.
+ * Takes the CLI's own `schema` query parameter off a PostgreSQL URL
+ * (`postgres://…/db?schema=vault_a`): the schema holding the tables, default
+ * `tokenvault`.
  */
-const openPostgres = (url: string): Effect.Effect<TokenStore.Service, unknown, Scope.Scope> =>
+const splitSchema = (url: string): { readonly connectionString: string; readonly schema: string | undefined } => {
+  try {
+    const u = new URL(url)
+    const schema = u.searchParams.get("schema") ?? undefined
+    u.searchParams.delete("schema")
+    return { connectionString: u.toString(), schema }
+  } catch {
+    return { connectionString: url, schema: undefined }
+  }
+}
+
+/**
+ * Opens the PostgreSQL store (migrating the schema on first use), loaded on
+ * demand so that `pg` is only loaded for a `postgres://` store; ended when
+ * the scope closes.
+ */
+const openPostgres = (url: string, migrate: boolean): Effect.Effect<TokenStore.Service, unknown, Scope.Scope> =>
   Effect.gen(function*() {
-    const specifier = ["@tokenvault", "store-postgres"].join("/")
-    const mod = yield* Effect.tryPromise({
-      try: () => import(specifier) as Promise<Record<string, unknown>>,
+    const { PostgresTokenStore } = yield* Effect.tryPromise({
+      try: (): Promise<typeof StorePostgres> => import("@tokenvault/store-postgres"),
       catch: () => CliFailure.rejected("NOT_AVAILABLE", "The PostgreSQL store (@tokenvault/store-postgres) is not installed.")
     })
-    const ns = (mod["PostgresTokenStore"] ?? mod) as {
-      readonly open?: (url: string) => Effect.Effect<TokenStore.Service, unknown>
-    }
-    if (typeof ns.open !== "function") {
-      return yield* CliFailure.rejected("NOT_AVAILABLE", "@tokenvault/store-postgres has no `open` in this build.")
-    }
-    const open = ns.open
-    return yield* Effect.acquireRelease(open(url), (s) => Effect.ignore(s.close()))
+    const { connectionString, schema } = splitSchema(url)
+    const store = yield* Effect.acquireRelease(
+      PostgresTokenStore.make({ connectionString, schema, pool: { max: 2, applicationName: "tokenvault-cli" } }),
+      (s) => s.end()
+    )
+    if (migrate) yield* store.migrate()
+    return store
   })
+
+/**
+ * A CLI process seals a handful of values, so it reserves encryptions in
+ * small blocks: the keyring counts a whole reserved block as used when the
+ * process ends, and 2^20 per invocation would exhaust a key's limit after
+ * about two thousand commands.
+ */
+const RESERVATION_BLOCK = 1024
+
+const keyringOptions = (now: number | undefined, create: boolean) => ({
+  create,
+  reservationBlock: RESERVATION_BLOCK,
+  now: dateFrom(now)
+})
 
 const dateFrom = (now: number | undefined): (() => Date) | undefined => now === undefined ? undefined : () => new Date(now)
 

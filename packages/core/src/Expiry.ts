@@ -86,6 +86,8 @@ export const parse = (input: unknown, format: Format): Result.Result<Expiry, Tok
   if (!isAsciiDigits(mm) || mm.length !== 2 || !isAsciiDigits(yy) || (yy.length !== 2 && yy.length !== 4)) {
     return Result.fail(invalid(`Expected ${format} with a 2- or 4-digit year.`))
   }
+  // A 4-digit year is taken as written: `0025` is not 2025.
+  if (yy.length === 4 && Number(yy) < 2000) return Result.fail(invalid("Expiry year must be 00–99 or 2000–2999."))
   return make(Number(mm), Number(yy))
 }
 

@@ -82,8 +82,10 @@ export const scopeForNewTokens = (merchantId: string, membership: Membership): S
  * @category predicates
  * @since 0.1.0
  */
-export const canAccess = (scope: Scope, merchantId: string, membership: Membership): boolean =>
-  scope === merchantScope(merchantId) || scope === groupScope(membership.get(merchantId) ?? "\u0000")
+export const canAccess = (scope: Scope, merchantId: string, membership: Membership): boolean => {
+  const group = membership.get(merchantId)
+  return scope === merchantScope(merchantId) || (group !== undefined && scope === groupScope(group))
+}
 
 /**
  * A re-scoping a store applies atomically: every token owned by `owner` in

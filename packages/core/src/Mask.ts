@@ -42,10 +42,13 @@ export const styles = {
  */
 export const maskChar = "•"
 
+/** A style count as a whole number of digits: NaN, negatives and fractions never widen a mask. */
+const whole = (n: number): number => (n > 0 ? Math.floor(n) : 0)
+
 /** The most a mask may show: BIN 6 + last 4, and never fewer than 4 hidden. */
 const cap = (length: number, style: MaskStyle): MaskStyle => {
-  const trail = Math.min(style.trail, 4, Math.max(0, length - 4))
-  const lead = Math.max(0, Math.min(style.lead, 6, length - 4 - trail))
+  const trail = Math.min(whole(style.trail), 4, Math.max(0, length - 4))
+  const lead = Math.max(0, Math.min(whole(style.lead), 6, length - 4 - trail))
   return { lead, trail }
 }
 

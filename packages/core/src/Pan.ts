@@ -111,7 +111,8 @@ export const parse = (input: unknown, options?: { readonly luhn?: LuhnPolicy }):
     )
   }
   const pan = new Pan(input)
-  if (!pan.luhnValid && (options?.luhn ?? "enforce") === "enforce") {
+  // Fail closed: only the exact policy "report" lets a Luhn failure through.
+  if (!pan.luhnValid && options?.luhn !== "report") {
     return Result.fail(TokenError.make("PAN_LUHN_FAILED", { rule: "PAN-LUHN" }))
   }
   return Result.succeed(pan)

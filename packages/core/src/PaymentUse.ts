@@ -152,11 +152,12 @@ export const authorize = (state: TokenState, use: Use, now: DateTime.DateTime): 
   }
   if (use.source === "MIT") {
     if (use.mode !== "REPEATED") return Result.fail(cof("A merchant-initiated use is always REPEATED."))
-    const agreement = state.agreements.find((a) => a.type === use.type)
-    if (agreement === undefined) {
+    const ofType = state.agreements.filter((a) => a.type === use.type)
+    if (ofType.length === 0) {
       return Result.fail(TokenError.make("COF_NO_AGREEMENT", { rule: "COF-MIT-AGREEMENT" }))
     }
-    if (use.initialTransactionId !== agreement.initialTransactionId) {
+    // A token may carry several agreements of one type (two subscriptions on one card): any of them will do.
+    if (!ofType.some((a) => a.initialTransactionId === use.initialTransactionId)) {
       return Result.fail(
         TokenError.make("COF_NO_AGREEMENT", {
           rule: "COF-MIT-AGREEMENT",

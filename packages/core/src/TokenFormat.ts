@@ -11,7 +11,9 @@
  * @since 0.1.0
  */
 import { Result } from "effect"
+import * as CustomToken from "./CustomToken.ts"
 import { drawChars, toBase64Url, toHex } from "./internal/alphabet.ts"
+import * as MerchantPrefix from "./MerchantPrefix.ts"
 import * as Pan from "./Pan.ts"
 import * as TokenError from "./TokenError.ts"
 
@@ -131,15 +133,17 @@ const needMore = (name: Name) =>
  * @since 0.1.0
  */
 export const generate = (name: Name, input: GenerateInput): Result.Result<string, TokenError.TokenError> => {
-  const random = input.random
+  if (!names.includes(name)) return Result.fail(TokenError.make("INVALID_INPUT", { message: "Unknown token format." }))
+  const random = typeof input === "object" && input !== null ? input.random : undefined
   if (!(random instanceof Uint8Array)) return Result.fail(needMore(name))
+  const prefix = typeof input.prefix === "string" && MerchantPrefix.pattern.test(input.prefix) ? input.prefix : undefined
   switch (name) {
     case "registration":
       return random.length < 16 ? Result.fail(needMore(name)) : Result.succeed(toHex(random.subarray(0, 16)))
     case "opaque":
       return random.length < 16 ? Result.fail(needMore(name)) : Result.succeed(toBase64Url(random.subarray(0, 16)))
     case "standard": {
-      if (input.pan === undefined || input.prefix === undefined) {
+      if (!Pan.isPan(input.pan) || prefix === undefined) {
         return Result.fail(TokenError.make("INVALID_INPUT", { rule: "FORMAT-STANDARD", message: "A standard token needs a PAN and a merchant prefix." }))
       }
       const drawn = drawChars(random, 0, ALNUM, 5)
@@ -149,13 +153,15 @@ export const generate = (name: Name, input: GenerateInput): Result.Result<string
       // Insert one guaranteed letter at a random position, so the token is never all digits.
       const at = Number(position.chars)
       const middle = drawn.chars.slice(0, at) + letter.chars + drawn.chars.slice(at)
-      return Result.succeed(Pan.first2(input.pan) + input.prefix + middle + input.pan.last4)
+      return Result.succeed(Pan.first2(input.pan) + prefix + middle + input.pan.last4)
     }
-    case "custom":
-      if (input.prefix === undefined || input.customValue === undefined) {
+    case "custom": {
+      if (prefix === undefined || input.customValue === undefined) {
         return Result.fail(TokenError.make("INVALID_INPUT", { rule: "FORMAT-CUSTOM", message: "A custom token needs a prefix and a validated value." }))
       }
-      return Result.succeed(input.prefix + input.customValue)
+      // Validated again here: an unchecked value could make an all-digit, Luhn-valid token (TOKEN-NOT-PAN).
+      return Result.map(CustomToken.validate(input.customValue), (value) => prefix + value)
+    }
     default:
       return Result.fail(TokenError.make("INVALID_INPUT", { message: "Unknown token format." }))
   }
@@ -168,7 +174,7 @@ export const generate = (name: Name, input: GenerateInput): Result.Result<string
  * @since 0.1.0
  */
 export const isToken = (name: Name, u: unknown): u is string =>
-  typeof u === "string" && u.length <= 64 && formats[name]?.pattern.test(u) === true
+  typeof u === "string" && u.length <= 64 && names.includes(name) && formats[name].pattern.test(u)
 
 /**
  * Recognises a token value: the formats it could belong to, or a typed

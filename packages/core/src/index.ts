@@ -4,6 +4,7 @@
  * tokens, AlliancePay tokens). No services, no I/O, no clock, no randomness:
  * time and random bytes are inputs.
  *
+ * @packageDocumentation
  * @since 0.1.0
  */
 

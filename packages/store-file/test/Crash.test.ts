@@ -30,54 +30,77 @@ type Op =
 const merchantOf = (op: Op): string | undefined =>
   op.k === "group" ? undefined : op.k === "merchant" ? op.m.merchantId : op.m
 
-/** Runs the child until it has acknowledged `killAfter` operations, then SIGKILLs it; returns its stdout lines. */
-const runChild = (dir: string, round: number, killAfter: number): Promise<Array<string>> =>
-  new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", child, dir, String(round), String(seed)], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"]
+/** A started (loading) child; `go` lets it open the store and resolves with its stdout lines once it is SIGKILLed after `killAfter` acknowledgements. */
+const startChild = (dir: string, round: number) => {
+  const p = spawn(process.execPath, ["--import", "tsx", child, dir, String(round), String(seed)], {
+    cwd: root,
+    stdio: ["pipe", "pipe", "pipe"]
+  })
+  const lines: Array<string> = []
+  let buffered = ""
+  let acks = 0
+  let killAfter = Number.POSITIVE_INFINITY
+  let killed = false
+  let stderr = ""
+  p.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString()
+  })
+  p.stdout.on("data", (d: Buffer) => {
+    buffered += d.toString()
+    const parts = buffered.split("\n")
+    buffered = parts.pop()!
+    for (const line of parts) {
+      lines.push(line)
+      if (line.startsWith("A ")) acks++
+    }
+    if (!killed && acks >= killAfter) {
+      killed = true
+      p.kill("SIGKILL")
+    }
+  })
+  const done = new Promise<Array<string>>((resolve, reject) => {
+    p.on("close", (_code, signal) => {
+      if (buffered !== "") lines.push(buffered)
+      if (signal !== "SIGKILL") {
+        reject(new Error(`child ended without being killed: ${lines.filter((l) => l.startsWith("ERROR")).join(" ")} ${stderr.slice(0, 2000)}`))
+      } else resolve(lines)
     })
-    const lines: Array<string> = []
-    let buffered = ""
-    let acks = 0
-    let killed = false
-    let stderr = ""
-    p.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString()
-    })
-    p.stdout.on("data", (d: Buffer) => {
-      buffered += d.toString()
-      const parts = buffered.split("\n")
-      buffered = parts.pop()!
-      for (const line of parts) {
-        lines.push(line)
-        if (line.startsWith("A ")) acks++
-      }
-      if (!killed && acks >= killAfter) {
+  })
+  return {
+    go: (after: number): Promise<Array<string>> => {
+      killAfter = after
+      p.stdin.write("GO\n")
+      return done
+    },
+    abandon: () => {
+      if (!killed) {
         killed = true
         p.kill("SIGKILL")
       }
-    })
-    p.on("close", (_code, signal) => {
-      if (buffered !== "") lines.push(buffered)
-      if (signal !== "SIGKILL") reject(new Error(`child ended without being killed: ${lines.filter((l) => l.startsWith("ERROR")).join(" ")} ${stderr.slice(0, 2000)}`))
-      else resolve(lines)
-    })
-  })
+      return done.catch(() => [])
+    }
+  }
+}
+
+const effectOf = (model: TokenStore.Service, op: Op): Effect.Effect<unknown, TokenStore.TokenStoreError> => {
+  switch (op.k) {
+    case "group":
+      return model.createGroup(op.g)
+    case "merchant":
+      return model.putMerchant(op.m)
+    case "insert":
+      return model.insert(TR.fromJson(op.r))
+    case "update":
+      return model.update(TR.fromJson(op.r))
+    case "membership":
+      return model.changeMembership(op.c)
+  }
+}
 
 const replay = async (ops: ReadonlyArray<Op>): Promise<TokenStore.Service> => {
   const model = MemoryTokenStore.make()
   for (const op of ops) {
-    const effect: Effect.Effect<unknown, TokenStore.TokenStoreError> = op.k === "group"
-      ? model.createGroup(op.g)
-      : op.k === "merchant"
-      ? model.putMerchant(op.m)
-      : op.k === "insert"
-      ? model.insert(TR.fromJson(op.r))
-      : op.k === "update"
-      ? model.update(TR.fromJson(op.r))
-      : model.changeMembership(op.c)
-    await run(effect)
+    await run(effectOf(model, op))
   }
   return model
 }
@@ -118,9 +141,13 @@ const chain = async (label: number, rounds: number, tally: Tally): Promise<void>
   let history: Array<Op> = []
   const tokensOf = new Map<string, Array<string>>(MERCHANTS.map((m) => [m, []]))
   const issued = new Set<string>()
+  let next = startChild(dir, 0)
   for (let round = 0; round < rounds; round++) {
     const killAfter = round === 0 ? 10 + Math.floor(random() * 40) : 1 + Math.floor(random() * 120)
-    const lines = await runChild(dir, round, killAfter)
+    const current = next
+    const lines = await current.go(killAfter)
+    // The next child loads while this round is checked; it opens the store only when told to go.
+    next = startChild(dir, round + 1)
     expect(lines.filter((l) => l.startsWith("ERROR") || l.startsWith("F "))).toEqual([])
     const begun = new Map<string, Op>()
     const acked: Array<Op> = []
@@ -177,6 +204,7 @@ const chain = async (label: number, rounds: number, tally: Tally): Promise<void>
       await run(store.close())
     }
   }
+  await next.abandon()
 }
 
 describe("kill -9", () => {

@@ -6,6 +6,7 @@ import * as path from "node:path"
 import type { Readable, Writable } from "node:stream"
 import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
+import * as FileSystem from "../src/FileSystem.ts"
 import * as FileTokenStore from "../src/FileTokenStore.ts"
 import { cleanup, record, run, tempDir } from "./support.ts"
 
@@ -129,5 +130,17 @@ describe("single writer", () => {
       for (const o of outcomes) if (o.won !== undefined) await run(o.won.close())
       expect(fs.readdirSync(dir).filter((n) => n.startsWith("LOCK"))).toEqual([])
     }
+  })
+
+  it("[R7] on a file system without hard links the lock falls back to O_EXCL and still admits one writer", async () => {
+    const noLinks: FileSystem.FileSystem = {
+      ...FileSystem.node,
+      link: () => Promise.reject(Object.assign(new Error("EPERM: no hard links"), { code: "EPERM" }))
+    }
+    const dir = tempDir("nolinks")
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => openOutcome(dir, { fileSystem: noLinks })))
+    expect(outcomes.filter((o) => o.won !== undefined).length).toBe(1)
+    for (const o of outcomes) if (o.won !== undefined) await run(o.won.close())
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith("LOCK"))).toEqual([])
   })
 })

@@ -8,6 +8,7 @@ import { storeSuite } from "@tokenvault/conformance/StoreSuite"
 import { Effect } from "effect"
 import { afterAll, beforeAll, it } from "vitest"
 import { PostgresTokenStore } from "../src/index.ts"
+import { budget } from "./support/budget.ts"
 import { adminPool, clearSchema, dropSchemas, freshSchemaName, serverUrl } from "./support/postgres.ts"
 
 const schema = freshSchemaName("conformance")
@@ -28,7 +29,8 @@ afterAll(async () => {
 storeSuite({
   name: "postgres",
   test: it,
-  timeout: 600_000,
+  timeout: 300_000,
+  ...budget(),
   // A small maxPageSize makes the kit's paging walk several pages.
   factory: () =>
     clearSchema(shared!, schema).then(() => Effect.runPromise(PostgresTokenStore.make({ pool: shared!, schema, maxPageSize: 3 }))),

@@ -368,7 +368,9 @@ const decodeInstrument = (
     ? Expiry.parse(request.expiry, "MM/YY")
     : request.expiry === undefined
     ? Result.fail(TokenError.make("EXPIRY_INVALID", { rule: "EXPIRY-FORMAT", message: "A card needs an expiry date." }))
-    : Expiry.make((request.expiry as Expiry.Expiry).month, (request.expiry as Expiry.Expiry).year)
+    : typeof request.expiry === "object" && request.expiry !== null
+    ? Expiry.make((request.expiry as Expiry.Expiry).month, (request.expiry as Expiry.Expiry).year)
+    : Result.fail(TokenError.make("EXPIRY_INVALID", { rule: "EXPIRY-FORMAT" }))
   if (Result.isFailure(expiry)) return Result.fail(expiry.failure)
   if (Expiry.isExpired(expiry.success, now)) return Result.fail(TokenError.make("CARD_EXPIRED", { rule: "EXPIRY-END-OF-MONTH" }))
   return Result.succeed({
@@ -459,18 +461,37 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       return existing
     })
 
-    const existingActive = Effect.fnUntraced(function*(scope: Group.Scope, fingerprint: string, customerId: string | undefined) {
+    const existingActive = Effect.fnUntraced(function*(
+      scope: Group.Scope,
+      fingerprint: string,
+      customerId: string | undefined,
+      today: IsoDate.IsoDate
+    ) {
       const found = yield* s(store.findByFingerprint(scope, fingerprint))
-      return found.find((r) => r.status === "ACTIVE" && r.customerId === customerId)
+      const active = found.find((r) => r.status === "ACTIVE" && r.customerId === customerId)
+      if (active === undefined || Retention.isRetained(active.retainUntil, today)) return active
+      // Past retention but not swept yet: purge it now, as the sweep would, so the card can be tokenized afresh.
+      yield* Effect.ignore(store.update(TokenRecord.toTombstone(active, { reason: "RETENTION", on: today })))
+      return undefined
     })
 
     /** Returns the existing token for a duplicate card, updating a later expiry. */
-    const reuse = Effect.fnUntraced(function*(existing: TokenRecord.TokenRecord, instrument: Instrument) {
-      if (instrument._tag === "Card" && laterExpiry(instrument.expiry, existing.expiry)) {
+    const reuse = Effect.fnUntraced(function*(
+      existing: TokenRecord.TokenRecord,
+      instrument: Instrument,
+      requestId: string | undefined,
+      digest: string | undefined
+    ) {
+      const later = instrument._tag === "Card" && laterExpiry(instrument.expiry, existing.expiry)
+      // Bind a new idempotency key to the token it was answered with, when the token has none yet.
+      const bind = requestId !== undefined && existing.merchantRequestId === undefined
+      if (later || bind) {
+        const expiry = later && instrument._tag === "Card" ? instrument.expiry : existing.expiry
         const next: TokenRecord.TokenRecord = {
           ...existing,
-          expiry: instrument.expiry,
-          retainUntil: retentionOf({ expiry: instrument.expiry, lastActivity: existing.lastActivity }, existing.extended),
+          expiry,
+          retainUntil: retentionOf({ expiry, lastActivity: existing.lastActivity }, existing.extended),
+          ...(bind ? { merchantRequestId: requestId, requestDigest: digest } : {}),
           version: existing.version + 1
         }
         const written = yield* Effect.result(store.update(next))
@@ -529,15 +550,18 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           const replay = yield* existingByRequest(merchant.merchantId, requestId, digest!)
           if (replay !== undefined) return replay
         }
-        const duplicate = yield* existingActive(scope, fingerprint, customerId)
-        if (duplicate !== undefined) return yield* reuse(duplicate, instrument)
+        const duplicate = yield* existingActive(scope, fingerprint, customerId, today)
+        if (duplicate !== undefined) return yield* reuse(duplicate, instrument, requestId, digest)
 
         let token: string
         if (format === "custom" && requestToken?._tag === "Custom") {
           token = merchant.prefix + requestToken.value
           const taken = yield* s(store.get(token))
           if (taken !== undefined) {
-            if (taken.fingerprint === fingerprint && taken.status !== "DELETED") return taken
+            if (
+              taken.fingerprint === fingerprint && taken.status !== "DELETED" &&
+              Group.canAccess(taken.scope, merchant.merchantId, membershipOf(merchant))
+            ) return taken
             return yield* TokenError.make("CUSTOM_TOKEN_TAKEN", { rule: "CUSTOM-TOKEN-UNIQUE" })
           }
         } else {
@@ -733,7 +757,14 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       Effect.map(
         modify(merchantId, token, (r, now) =>
           Effect.gen(function*() {
-            if (r.status === "DELETED") return yield* TokenError.make("TOKEN_DELETED", { rule: "DELETE-IRREVERSIBLE" })
+            if (r.status === "DELETED") {
+              return yield* r.deletion?.reason === "RETENTION"
+                ? TokenError.make("RETENTION_EXPIRED", { rule: "RETENTION-PURGE" })
+                : TokenError.make("TOKEN_DELETED", { rule: "DELETE-IRREVERSIBLE" })
+            }
+            if (!Retention.isRetained(r.retainUntil, IsoDate.fromDateTime(now))) {
+              return yield* TokenError.make("RETENTION_EXPIRED", { rule: "RETENTION-PURGE" })
+            }
             if (r.instrument !== "CARD") return yield* TokenError.make("INVALID_INPUT", { message: "Only card tokens have an expiry." })
             const expiry = yield* fromResult(
               typeof expiryInput === "string"

@@ -707,7 +707,7 @@ export const useCaseSuite = (api: string, makeDriver: MakeDriver): void => {
       )
 
       it(
-        "[FORMAT-STANDARD][FORMAT-CUSTOM][REQUEST-TOKEN-SYNTAX][CUSTOM-TOKEN-CASE] request overrides: format, MASKEDPAN, custom values",
+        "[FORMAT-STANDARD][FORMAT-CUSTOM][REQUEST-TOKEN-SYNTAX][CUSTOM-TOKEN-CASE][PAN-BRAND] request overrides: format, MASKEDPAN, custom values",
         run(async (_d, v) => {
           const viaFormat = await v.tokenize({ ...card("m-opq", "c1", PAN_B), format: "registration" })
           expect(viaFormat.token).toMatch(/^[0-9a-f]{32}$/)
@@ -722,7 +722,7 @@ export const useCaseSuite = (api: string, makeDriver: MakeDriver): void => {
       )
 
       it(
-        "[REQUEST-TOKEN-SYNTAX][CUSTOM-TOKEN-LENGTH][CUSTOM-TOKEN-DIGITS][CUSTOM-TOKEN-CHARSET][FORMAT-STANDARD] refused requests",
+        "[REQUEST-TOKEN-SYNTAX][CUSTOM-TOKEN-LENGTH][CUSTOM-TOKEN-DIGITS][CUSTOM-TOKEN-CHARSET][FORMAT-STANDARD][PAN-LENGTH][PAN-LUHN][EXPIRY-FORMAT] refused requests",
         run(async (d, v) => {
           await expectCode(v.tokenize({ ...card("m-cus", "c1", PAN_A), format: "custom" }), "REQUEST_TOKEN_INVALID")
           await expectCode(v.tokenize({ ...card("m-cus", "c1", PAN_A), requestToken: "short" }), "CUSTOM_TOKEN_INVALID", "1160")

@@ -41,6 +41,8 @@ export const make = (label: string, stream: NodeJS.WriteStream = process.stderr)
       text = `${label} [${"#".repeat(filled)}${"-".repeat(barWidth - filled)}] ${
         String(Math.floor(ratio * 100)).padStart(3)
       }% ${done}/${total}${tail}`
+    } else if (done === 0 && detail === undefined) {
+      text = `${label}…`
     } else {
       text = `${label} ${done}${tail}`
     }

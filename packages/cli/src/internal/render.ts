@@ -64,7 +64,13 @@ const pad = (s: string, n: number): string => s + " ".repeat(Math.max(0, n - wid
  * @since 0.1.0
  */
 export const cell = (u: unknown): string =>
-  u === null || u === undefined ? "-" : typeof u === "object" ? JSON.stringify(u) : String(u)
+  u === null || u === undefined
+    ? "-"
+    : typeof u === "number" && !Number.isInteger(u)
+    ? u.toFixed(1)
+    : typeof u === "object"
+    ? JSON.stringify(u)
+    : String(u)
 
 /**
  * Colours a token status.

@@ -174,10 +174,12 @@ class FrameWriter {
 
 /** Recovery's sliding read window over the journal. */
 class Window {
-  readonly buffer = Buffer.allocUnsafe(WINDOW)
+  readonly buffer: Buffer
   start = 0
   end = 0
-  constructor(private readonly h: FileSystem.FileHandle, readonly size: number) {}
+  constructor(private readonly h: FileSystem.FileHandle, readonly size: number) {
+    this.buffer = Buffer.allocUnsafe(Math.max(1, Math.min(WINDOW, size)))
+  }
   /** Loads `[position, min(size, position + WINDOW))`. */
   async load(position: number): Promise<void> {
     const length = Math.min(WINDOW, this.size - position)

@@ -70,10 +70,11 @@ export const isStale = (o: Owner, isAlive: (pid: number) => boolean): boolean =>
   return !isAlive(o.pid)
 }
 
-/** Writes `owner` to a private temp file and links it to `name`; false when `name` exists. */
-const create = async (fs: FileSystem, dir: string, name: string, owner: Owner): Promise<boolean> => {
-  const tmp = path.join(dir, `LOCK.${owner.pid}.${owner.nonce}.tmp`)
-  const h = await fs.open(tmp, "createExclusive")
+/** File systems without hard links (FAT, some network and FUSE file systems) answer `link` with one of these. */
+const NO_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV"])
+
+const writeOwner = async (fs: FileSystem, file: string, owner: Owner): Promise<void> => {
+  const h = await fs.open(file, "createExclusive")
   try {
     const bytes = encode(owner)
     let done = 0
@@ -81,14 +82,32 @@ const create = async (fs: FileSystem, dir: string, name: string, owner: Owner): 
   } finally {
     await h.close()
   }
+}
+
+/**
+ * Writes `owner` to a private temp file and links it to `name`; false when
+ * `name` exists. Without hard links, falls back to `O_EXCL` on `name` itself
+ * (then a reader may briefly see it empty, and treats that as held).
+ */
+const create = async (fs: FileSystem, dir: string, name: string, owner: Owner): Promise<boolean> => {
+  const tmp = path.join(dir, `LOCK.${owner.pid}.${owner.nonce}.tmp`)
+  await writeOwner(fs, tmp, owner)
   try {
     await fs.link(tmp, path.join(dir, name))
     return true
   } catch (e) {
-    if (codeOf(e) === "EEXIST") return false
-    throw e
+    const code = codeOf(e)
+    if (code === "EEXIST") return false
+    if (code === undefined || !NO_LINKS.has(code)) throw e
   } finally {
     await fs.unlink(tmp).catch(() => undefined)
+  }
+  try {
+    await writeOwner(fs, path.join(dir, name), owner)
+    return true
+  } catch (e) {
+    if (codeOf(e) === "EEXIST") return false
+    throw e
   }
 }
 

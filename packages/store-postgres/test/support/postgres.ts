@@ -84,7 +84,14 @@ export const freshSchemaName = (label: string): string =>
 
 /** A small pool for test bookkeeping (dropping schemas, reading tables directly). */
 export const adminPool = (url = serverUrl()): pg.Pool => {
-  const pool = new pg.Pool({ connectionString: url, max: 3 })
+  // Timeouts, so a stuck query fails the test with a typed error instead of hanging it.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 3,
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: 30_000,
+    query_timeout: 40_000
+  })
   pool.on("error", () => undefined)
   return pool
 }

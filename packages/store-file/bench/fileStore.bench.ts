@@ -1,0 +1,224 @@
+/**
+ * File store benchmarks, each against a baseline measured in the same run:
+ *
+ * 1. Tokenize-like inserts, `fsync` durability with group commit, 64
+ *    concurrent callers, vs the memory store with the same 64 callers (what
+ *    durability costs).
+ * 2. The same inserts vs the same store with one write + fsync per operation
+ *    (`groupCommit: false`): what group commit buys.
+ * 3. Recovery: reopening a large journal in a fresh process (a restart:
+ *    read, checksum, decode, schema-check, index; records/s) vs the memory
+ *    store indexing the same records in that process (the ceiling); and the
+ *    same after compaction (snapshot frames). `BENCH_FILE_RECORDS` sets the
+ *    size (default 200 000; 1 000 000 is the nightly figure). The journal is
+ *    written straight through `JournalFormat` (the same bytes the store
+ *    writes, without a million acknowledgements).
+ * 4. Bytes per token on disk after compaction vs the record's own JSON (a
+ *    size, not a rate: `opsPerSec` holds bytes).
+ *
+ * Run with `pnpm bench file`.
+ */
+import type { Group, IsoDate, TokenRecord } from "@tokenvault/core"
+import * as MemoryTokenStore from "@tokenvault/vault/MemoryTokenStore"
+import type * as TokenStore from "@tokenvault/vault/TokenStore"
+import { Effect } from "effect"
+import { execFileSync } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { compare, print, type Result } from "../../../bench/harness.ts"
+import * as FileTokenStore from "../src/FileTokenStore.ts"
+import * as Ops from "../src/internal/ops.ts"
+import * as JournalFormat from "../src/JournalFormat.ts"
+
+const b64 = (n: number): string => randomBytes(n).toString("base64url")
+
+/** A record shaped like the vault's: 12-byte nonce + sealed card data + 16-byte tag, HMAC fingerprint, request digest. */
+const tokenizeLike = (i: number, prefix: string): TokenRecord.TokenRecord => ({
+  token: `${prefix}${i.toString(36).padStart(8, "0")}${b64(12)}`,
+  format: "opaque",
+  merchantId: `merchant-${i % 20}`,
+  scope: `merchant:merchant-${i % 20}` as Group.Scope,
+  customerId: `customer-${i % 5000}`,
+  instrument: "CARD",
+  brand: "VISA",
+  maskedPan: "411111******1111",
+  expiry: { month: 1 + (i % 12), year: 2030 },
+  fingerprint: b64(32),
+  sealed: { keyVersion: 3, ciphertext: b64(12 + 40 + 16) },
+  status: "ACTIVE",
+  deletion: undefined,
+  createdAt: "2025-06-01T10:00:00.000Z",
+  lastActivity: "2025-06-01" as IsoDate.IsoDate,
+  extended: false,
+  retainUntil: `2027-0${1 + (i % 9)}-01` as IsoDate.IsoDate,
+  agreements: [{ type: "UNSCHEDULED", initialTransactionId: `tx-${i}` }],
+  merchantRequestId: `req-${prefix}-${i}`,
+  requestDigest: b64(32),
+  version: 1
+})
+
+const scratch = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "tv-file-bench-"))
+
+let counter = 0
+
+/** ops/s of `n` inserts from `callers` concurrent fibers into `store`. */
+const inserts = async (store: TokenStore.Service, n: number, callers: number): Promise<number> => {
+  const prefix = `b${counter++}_`
+  const records = Array.from({ length: n }, (_, i) => tokenizeLike(i, prefix))
+  const t0 = performance.now()
+  await Effect.runPromise(Effect.forEach(records, (r) => store.insert(r), { concurrency: callers, discard: true }))
+  return (n * 1000) / (performance.now() - t0)
+}
+
+const withFileStore = async <A>(options: FileTokenStore.Options, f: (store: FileTokenStore.FileTokenStore) => Promise<A>): Promise<A> => {
+  const dir = scratch()
+  const store = await Effect.runPromise(FileTokenStore.open(dir, options))
+  try {
+    return await f(store)
+  } finally {
+    await Effect.runPromise(store.close())
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const groupCommitBench = async (): Promise<Array<Result>> => {
+  const out: Array<Result> = []
+  out.push(
+    await compare(
+      "file insert, fsync + group commit, 64 callers",
+      "memory store insert, 64 callers",
+      () => withFileStore({}, (s) => inserts(s, 3000, 64)),
+      () => inserts(MemoryTokenStore.make(), 3000, 64),
+      { rounds: 3 }
+    )
+  )
+  let factor = 0
+  out.push(
+    await compare(
+      "file insert, fsync + group commit, 64 callers",
+      "file insert, one fsync per op, 64 callers",
+      () =>
+        withFileStore({}, async (s) => {
+          const rate = await inserts(s, 3000, 64)
+          const st = await Effect.runPromise(s.stats())
+          factor = st.committedOperations / st.commits
+          return rate
+        }),
+      () => withFileStore({ groupCommit: false }, (s) => inserts(s, 200, 64)),
+      { rounds: 3 }
+    )
+  )
+  console.log(`  group commit: ${factor.toFixed(1)} operations per fsync at 64 callers`)
+  return out
+}
+
+/** Writes a journal of `n` inserts straight through the format (the bytes the store itself writes), quickly. */
+const writeJournal = (dir: string, n: number): { readonly bytes: number; readonly jsonBytes: number } => {
+  const journalId = randomBytes(16)
+  const seed = JournalFormat.checksumSeed(journalId)
+  const fd = fs.openSync(path.join(dir, "journal-0000000001.tvj"), "w")
+  let position = 0
+  const write = (b: Uint8Array) => {
+    fs.writeSync(fd, b, 0, b.length, position)
+    position += b.length
+  }
+  write(JournalFormat.encodeHeader({ flags: 0, generation: 1, firstSequence: 1, journalId }))
+  let buffer = Buffer.allocUnsafe(8 * 1024 * 1024)
+  let used = 0
+  let jsonBytes = 0
+  for (let i = 0; i < n; i++) {
+    const recordJson = Ops.recordJson(tokenizeLike(i, "r_"))
+    jsonBytes += recordJson.length
+    const json = Buffer.from(Ops.insert(recordJson))
+    if (used + json.length + 16 > buffer.length) {
+      write(buffer.subarray(0, used))
+      used = 0
+    }
+    used = JournalFormat.writeFrame(buffer, used, seed, i + 1, json)
+  }
+  write(buffer.subarray(0, used))
+  fs.fsyncSync(fd)
+  fs.closeSync(fd)
+  return { bytes: position, jsonBytes: jsonBytes / n }
+}
+
+interface Recovered {
+  readonly records: number
+  readonly millis: number
+  readonly recordsPerSecond: number
+  readonly cpuMillis: number
+  readonly memoryRate: number
+  readonly compaction?: { readonly bytesAfter: number; readonly millis: number }
+  readonly heapMiB: number
+  readonly error?: string
+}
+
+/** Opens the directory in a fresh process (a restart) and returns its figures. */
+const recoverInChild = (dir: string, compact: boolean): Recovered => {
+  const out = execFileSync(process.execPath, ["--max-old-space-size=8192", "--import", "tsx", fileURLToPath(new URL("./recover.ts", import.meta.url)), dir, ...(compact ? ["compact"] : [])], {
+    cwd: fileURLToPath(new URL("../../..", import.meta.url)),
+    encoding: "utf8",
+    maxBuffer: 1 << 20
+  })
+  const r = JSON.parse(out.trim().split("\n").at(-1)!) as Recovered
+  if (r.error !== undefined) throw new Error(`recovery failed: ${r.error}`)
+  return r
+}
+
+const recoveryBench = async (): Promise<Array<Result>> => {
+  const n = Number(process.env["BENCH_FILE_RECORDS"] ?? 200_000)
+  const dir = scratch()
+  const out: Array<Result> = []
+  try {
+    const written = writeJournal(dir, n)
+    const first = recoverInChild(dir, true)
+    const journal: Result = {
+      name: `file recovery, ${n}-record journal (records/s)`,
+      opsPerSec: first.recordsPerSecond,
+      baseline: "memory store indexing the same records",
+      baselineOpsPerSec: Math.round(first.memoryRate),
+      ratio: Number((first.recordsPerSecond / first.memoryRate).toFixed(3))
+    }
+    print(journal)
+    console.log(
+      `  ${(written.bytes / 2 ** 20).toFixed(0)} MiB journal opened in ${(first.millis / 1000).toFixed(1)} s ` +
+        `(${Math.round(n / (first.cpuMillis / 1000))} records per CPU-second; heap ${first.heapMiB} MiB)`
+    )
+    const compaction = first.compaction!
+    console.log(`  compaction: ${(compaction.millis / 1000).toFixed(1)} s, ${written.bytes} → ${compaction.bytesAfter} bytes`)
+    const second = recoverInChild(dir, false)
+    const snapshot: Result = {
+      name: `file recovery, ${n}-record snapshot (records/s)`,
+      opsPerSec: second.recordsPerSecond,
+      baseline: "memory store indexing the same records",
+      baselineOpsPerSec: Math.round(second.memoryRate),
+      ratio: Number((second.recordsPerSecond / second.memoryRate).toFixed(3))
+    }
+    print(snapshot)
+    console.log(`  opened in ${(second.millis / 1000).toFixed(1)} s (${Math.round(n / (second.cpuMillis / 1000))} records per CPU-second)`)
+    const perToken = compaction.bytesAfter / n
+    const size: Result = {
+      name: "bytes per token on disk after compaction (bytes, not /s)",
+      opsPerSec: Math.round(perToken),
+      baseline: "the record's JSON (bytes)",
+      baselineOpsPerSec: Math.round(written.jsonBytes),
+      ratio: Number((perToken / written.jsonBytes).toFixed(3))
+    }
+    print(size)
+    console.log(`  before compaction: ${(written.bytes / n).toFixed(0)} bytes per token (one frame per insert)`)
+    out.push(journal, snapshot, size)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+  return out
+}
+
+/** Runs every file store benchmark. */
+export const run = async (): Promise<Array<Result>> => [...(await groupCommitBench()), ...(await recoveryBench())]
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await run()
+}

@@ -1,0 +1,181 @@
+/**
+ * PostgreSQL store benchmarks, each against raw `pg` through the same pool
+ * in the same run (interleaved rounds, medians):
+ *
+ * 1. `insert` of a tokenize-like record, 16 concurrent callers, vs a raw
+ *    parameterized `INSERT` of the same row (what the adapter costs on top
+ *    of the driver: Effect, encoding, error mapping).
+ * 2. `get` by token, 16 concurrent callers, vs a raw primary-key `SELECT`
+ *    of the same columns (plus decoding rows into records).
+ * 3. `update` (compare-and-set), 16 concurrent callers on distinct tokens,
+ *    vs a raw `UPDATE … WHERE token = $1 AND version = $2`.
+ *
+ * The server: `TOKENVAULT_PG_URL` when set; otherwise a private throwaway
+ * cluster started with `.ci/postgres.sh --fsync on` (production-like commit
+ * latency; `BENCH_PG_FSYNC=off` for the test servers' setting) and stopped
+ * at the end. `BENCH_PG_OPS` sets operations per round (default 4 000).
+ *
+ * Run with `pnpm bench postgres`.
+ */
+import type { Group, IsoDate, TokenRecord } from "@tokenvault/core"
+import { Effect } from "effect"
+import { execFileSync } from "node:child_process"
+import { chmodSync, mkdtempSync, rmSync } from "node:fs"
+import { randomBytes } from "node:crypto"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { compare, type Result } from "../../../bench/harness.ts"
+import { SELECT_LIST, TOKEN_COLUMNS, toParams } from "../src/internal/rows.ts"
+import * as PostgresTokenStore from "../src/PostgresTokenStore.ts"
+
+const CONCURRENCY = 16
+const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../.ci/postgres.sh")
+const b64 = (n: number): string => randomBytes(n).toString("base64url")
+
+/** A record shaped like the vault's: sealed card data, HMAC fingerprint, masked PAN. */
+const tokenizeLike = (i: number, prefix: string): TokenRecord.TokenRecord => ({
+  token: `${prefix}${i.toString(36).padStart(8, "0")}${b64(12)}`,
+  format: "opaque",
+  merchantId: `merchant-${i % 20}`,
+  scope: `merchant:merchant-${i % 20}` as Group.Scope,
+  customerId: `customer-${i}`,
+  instrument: "CARD",
+  brand: "VISA",
+  maskedPan: "411111******1111",
+  expiry: { month: 1 + (i % 12), year: 2030 },
+  fingerprint: b64(32),
+  sealed: { keyVersion: 3, ciphertext: b64(12 + 40 + 16) },
+  status: "ACTIVE",
+  deletion: undefined,
+  createdAt: "2026-01-02T03:04:05.678Z",
+  lastActivity: "2026-01-02" as IsoDate.IsoDate,
+  extended: false,
+  retainUntil: "2031-01-31" as IsoDate.IsoDate,
+  agreements: [],
+  merchantRequestId: `req-${prefix}-${i}`,
+  requestDigest: b64(32),
+  version: 1
+})
+
+/** Runs `ops` calls of `f(i)` with `CONCURRENCY` callers; returns ops/s. */
+const concurrently = async (ops: number, f: (i: number) => Promise<unknown>): Promise<number> => {
+  let nextIndex = 0
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    for (let i = nextIndex++; i < ops; i = nextIndex++) await f(i)
+  }))
+  return (ops * 1000) / (performance.now() - t0)
+}
+
+const server = (): { readonly url: string; readonly stop: () => void } => {
+  const fromEnv = process.env["TOKENVAULT_PG_URL"]
+  if (fromEnv !== undefined && fromEnv !== "") return { url: fromEnv, stop: () => undefined }
+  const parent = mkdtempSync(path.join(tmpdir(), "tokenvault-pg-bench-"))
+  chmodSync(parent, 0o755)
+  const dir = path.join(parent, "cluster")
+  const fsync = process.env["BENCH_PG_FSYNC"] === "off" ? "off" : "on"
+  const out = execFileSync(script, ["start", "--dir", dir, "--fsync", fsync], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
+  const url = /TOKENVAULT_PG_URL='([^']+)'/.exec(out)?.[1]
+  if (url === undefined) throw new Error("postgres.sh start printed no URL")
+  return {
+    url,
+    stop: () => {
+      execFileSync(script, ["stop", "--dir", dir], { stdio: ["ignore", "ignore", "inherit"] })
+      rmSync(parent, { recursive: true, force: true })
+    }
+  }
+}
+
+/**
+ * Runs the PostgreSQL store benchmarks.
+ *
+ * @category running
+ * @since 0.1.0
+ */
+export const run = async (): Promise<Array<Result>> => {
+  const ops = Number(process.env["BENCH_PG_OPS"] ?? 4000)
+  const srv = server()
+  const schema = `bench_${process.pid}`
+  const store = await Effect.runPromise(
+    PostgresTokenStore.make({ connectionString: srv.url, schema, pool: { max: CONCURRENCY } })
+  )
+  const results: Array<Result> = []
+  try {
+    await Effect.runPromise(store.migrate())
+    const pool = store.pool
+    const settings = await pool.query<{ fsync: string; version: string }>(
+      "SELECT current_setting('fsync') AS fsync, current_setting('server_version') AS version"
+    )
+    console.log(`PostgreSQL ${settings.rows[0]!.version}, fsync=${settings.rows[0]!.fsync}, ${CONCURRENCY} concurrent callers, ${ops} ops per round`)
+    const T = `"${schema}".tokens`
+    const rawInsert = `INSERT INTO ${T} (${SELECT_LIST}) VALUES (${TOKEN_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")})`
+    const rawGet = `SELECT ${SELECT_LIST} FROM ${T} WHERE token = $1`
+    const rawUpdate = `UPDATE ${T} SET status = $3, version = $2 + 1 WHERE token = $1 AND version = $2`
+
+    let batch = 0
+    const fresh = (): Array<TokenRecord.TokenRecord> => {
+      const prefix = `b${(batch++).toString(36)}x`
+      return Array.from({ length: ops }, (_, i) => tokenizeLike(i, prefix))
+    }
+    results.push(
+      await compare(
+        "postgres insert (16 callers)",
+        "raw pg INSERT, same pool",
+        () => {
+          const rows = fresh()
+          return concurrently(ops, (i) => Effect.runPromise(store.insert(rows[i]!)))
+        },
+        () => {
+          const rows = fresh()
+          return concurrently(ops, (i) => pool.query(rawInsert, toParams(rows[i]!)))
+        }
+      )
+    )
+
+    const existing = (await pool.query<{ token: string }>(`SELECT token FROM ${T} LIMIT $1`, [ops])).rows.map((r) => r.token)
+    const pick = (i: number): string => existing[(i * 7919) % existing.length]!
+    results.push(
+      await compare(
+        "postgres get (16 callers)",
+        "raw pg primary-key SELECT, same pool",
+        () => concurrently(ops, (i) => Effect.runPromise(store.get(pick(i)))),
+        () => concurrently(ops, (i) => pool.query(rawGet, [pick(i)]))
+      )
+    )
+
+    // Each round updates every record once: ours through the port (next version), raw by SQL.
+    const current = new Map<string, TokenRecord.TokenRecord>()
+    for (const token of existing) current.set(token, (await Effect.runPromise(store.get(token)))!)
+    results.push(
+      await compare(
+        "postgres update, compare-and-set (16 callers)",
+        "raw pg UPDATE … AND version = $2",
+        () =>
+          concurrently(ops, async (i) => {
+            const r = current.get(existing[i % existing.length]!)!
+            const next = { ...r, status: r.status === "ACTIVE" ? "SUSPENDED" as const : "ACTIVE" as const, version: r.version + 1 }
+            await Effect.runPromise(store.update(next))
+            current.set(r.token, next)
+          }),
+        () =>
+          concurrently(ops, async (i) => {
+            const r = current.get(existing[i % existing.length]!)!
+            const next = { ...r, status: r.status === "ACTIVE" ? "SUSPENDED" as const : "ACTIVE" as const, version: r.version + 1 }
+            const done = await pool.query(rawUpdate, [r.token, r.version, next.status])
+            if (done.rowCount !== 1) throw new Error("raw update missed")
+            current.set(r.token, next)
+          })
+      )
+    )
+  } finally {
+    await store.pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined)
+    await Effect.runPromise(store.end())
+    srv.stop()
+  }
+  return results
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await run()
+}
