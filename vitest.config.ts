@@ -6,7 +6,7 @@ const seed = process.env.FC_SEED !== undefined && process.env.FC_SEED.trim() !==
   ? process.env.FC_SEED
   : String(Date.now() % 2_147_483_647)
 
-console.log(`[fast-check] FC_SEED=${seed}`)
+console.log(`[fast-check] FC_SEED=${seed}${process.env.FC_NUM_RUNS ? ` FC_NUM_RUNS=${process.env.FC_NUM_RUNS}` : ""} (replay a failure with the same values)`)
 
 export default defineConfig({
   test: {

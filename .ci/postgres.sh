@@ -78,16 +78,16 @@ install_postgres() {
   command -v apt-get >/dev/null 2>&1 || die "PostgreSQL is not installed and apt-get is missing"
   log "installing PostgreSQL from Debian's packages (apt-get install -y postgresql)"
   # Keep the package from starting Debian's default cluster (we run our own).
-  local policy=/usr/sbin/policy-rc.d created_policy=0
+  local policy=/usr/sbin/policy-rc.d
   if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod 755 "$policy"; created_policy=1
+    printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod 755 "$policy"
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   fi
+  # A failing third-party source makes `update` exit non-zero; the install decides.
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || log "apt-get update reported errors; trying the install anyway"
   local rc=0
-  {
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql
-  } >&2 || rc=$?
-  [ "$created_policy" = 1 ] && rm -f "$policy"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >&2 || rc=$?
+  if [ -n "$(trap -p EXIT)" ]; then rm -f "$policy"; trap - EXIT; fi
   [ "$rc" = 0 ] || die "apt-get install postgresql failed ($rc)"
 }
 
@@ -219,7 +219,7 @@ ensure_database() {
 mkdir -p "$DIR"
 chmod 755 "$DIR"
 exec 9>"$DIR.lock"
-flock -w 300 9 || die "timed out waiting for the lock on $DIR"
+flock -w 1200 9 || die "timed out waiting for the lock on $DIR"
 
 case "$cmd" in
   start)
@@ -240,8 +240,7 @@ case "$cmd" in
     print_exports
     ;;
   stop)
-    if [ -f "$DATA/PG_VERSION" ]; then
-      need_bin
+    if [ -f "$DATA/PG_VERSION" ] && BIN="$(find_bindir)"; then
       pick_user
       if running; then as_server_user "$BIN/pg_ctl" stop -D "$DATA" -m fast -w -t 60 -s >&2 ||
         as_server_user "$BIN/pg_ctl" stop -D "$DATA" -m immediate -w -t 60 -s >&2 || true; fi
@@ -251,14 +250,14 @@ case "$cmd" in
     ;;
   kill)
     [ -f "$DATA/PG_VERSION" ] || die "no cluster in $DIR"
-    need_bin
+    BIN="$(find_bindir)" || die "PostgreSQL binaries not found"
     pick_user
     if running; then as_server_user "$BIN/pg_ctl" stop -D "$DATA" -m immediate -w -t 60 -s >&2; fi
     log "stopped (immediate) $DIR; 'start' recovers it"
     ;;
   status)
     [ -f "$DATA/PG_VERSION" ] || exit 3
-    need_bin
+    BIN="$(find_bindir)" || exit 3
     pick_user
     if running; then url; echo; else exit 3; fi
     ;;

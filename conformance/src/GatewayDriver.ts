@@ -240,30 +240,48 @@ export interface GatewayDriver {
   readonly setNow: (iso: string) => Promise<void>
   /** Moves the gateway's clock forward. */
   readonly advance: (by: Advance) => Promise<void>
+  /** Configures a merchant. */
   readonly addMerchant: (request: MerchantRequest) => Promise<MerchantView>
+  /** Creates a merchant group. */
   readonly createGroup: (request: { readonly groupId: string }) => Promise<void>
+  /** Puts a merchant in a group, bringing its tokens or not; resolves with how many tokens moved. */
   readonly joinGroup: (
     request: { readonly groupId: string; readonly merchantId: string; readonly withTokens: boolean }
   ) => Promise<{ readonly moved: number }>
+  /** Takes a merchant out of its group, taking its tokens or not; resolves with how many tokens moved. */
   readonly leaveGroup: (
     request: { readonly groupId: string; readonly merchantId: string; readonly takeTokens: boolean }
   ) => Promise<{ readonly moved: number }>
+  /** Standalone tokenization. */
   readonly tokenize: (request: TokenizeRequest) => Promise<TokenView>
+  /** Tokenization during a payment with the given outcome. */
   readonly tokenizeDuringPayment: (request: PaymentRequest) => Promise<PaymentResult>
+  /** Uses a token for a payment (card on file). */
   readonly authorizeUse: (request: UseRequest) => Promise<UseResult>
+  /** The customer's tokens usable for one-click checkout now. */
   readonly listOneClick: (
     request: { readonly merchantId: string; readonly customerId: string }
   ) => Promise<ReadonlyArray<OneClickEntry>>
+  /** A token's view, for a merchant in its scope. */
   readonly getToken: (request: TokenRef) => Promise<TokenView>
+  /** A customer's live tokens in the merchant's scopes. */
   readonly listByCustomer: (
     request: { readonly merchantId: string; readonly customerId: string }
   ) => Promise<ReadonlyArray<TokenView>>
+  /** Every live token in the merchant's scopes. */
   readonly listByMerchant: (request: { readonly merchantId: string }) => Promise<ReadonlyArray<TokenView>>
+  /** Moves a token to a status by the status table. */
   readonly updateStatus: (request: TokenRef & { readonly status: Status }) => Promise<TokenView>
+  /** Sets a card token's new expiry (`MM/YY`). */
   readonly updateExpiry: (request: TokenRef & { readonly expiry: string }) => Promise<TokenView>
+  /** Whether a token could be used now, and if not, the refusal's code. */
   readonly checkToken: (request: TokenRef) => Promise<CheckResult>
+  /** Deletes a token; its value stays reserved. */
   readonly deleteToken: (request: TokenRef) => Promise<TokenView>
+  /** Extends a token's retention to 24 months. */
   readonly extendRetention: (request: TokenRef) => Promise<TokenView>
+  /** Purges every token whose retention date has come. */
   readonly sweep: () => Promise<{ readonly purged: number }>
+  /** Releases the gateway. */
   readonly close: () => Promise<void>
 }

@@ -6,7 +6,17 @@
  *
  * @since 0.1.0
  */
+import type { Effect, Scope } from "effect"
 import * as Property from "./Property.ts"
+
+/**
+ * Something that gives a value: a Promise, or an Effect (that may need a
+ * `Scope`, kept open until the run ends).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Source<A> = Promise<A> | Effect.Effect<A, unknown, never> | Effect.Effect<A, unknown, Scope.Scope>
 
 /**
  * What the kit passes to a test body: vitest's test context, when there is
@@ -16,6 +26,7 @@ import * as Property from "./Property.ts"
  * @since 0.1.0
  */
 export interface TestContext {
+  /** Marks the running test skipped, with a note. */
   readonly skip?: ((note?: string) => void) | undefined
 }
 

@@ -28,7 +28,8 @@ import type * as TokenStore from "@tokenvault/vault/TokenStore"
 import type * as GatewayDriver from "./GatewayDriver.ts"
 import * as Options from "./Options.ts"
 import * as Property from "./Property.ts"
-import { runStoreProperties, type Source } from "./StoreSuite.ts"
+import type { Source } from "./Harness.ts"
+import { runStoreProperties } from "./StoreSuite.ts"
 import { runVaultProperties } from "./VaultSuite.ts"
 
 /**
@@ -51,12 +52,15 @@ export type Target =
   | {
     readonly name: string
     readonly kind: "store"
+    /** A fresh, empty, isolated store (see `StoreSuite.StoreSuiteOptions.factory`). */
     readonly factory: () => Source<TokenStore.Service>
+    /** A store over the same durable state as `old` (durable stores only). */
     readonly reopen?: ((old: TokenStore.Service) => Source<TokenStore.Service>) | undefined
   }
   | {
     readonly name: string
     readonly kind: "vault"
+    /** A fresh, empty gateway behind a driver. */
     readonly driver: () => Promise<GatewayDriver.GatewayDriver>
   }
 
@@ -88,6 +92,7 @@ export interface RunOptions {
   readonly property?: string | undefined
   /** Stops a target's run at its first failed property. */
   readonly bail?: boolean | undefined
+  /** Hears each property as it finishes. */
   readonly onProgress?: ((progress: Progress) => void) | undefined
 }
 

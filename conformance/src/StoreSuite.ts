@@ -34,7 +34,6 @@
  * @since 0.1.0
  */
 import * as TokenStore from "@tokenvault/vault/TokenStore"
-import type { Effect, Scope } from "effect"
 import * as fc from "fast-check"
 import * as Harness from "./Harness.ts"
 import { acquire, attempt } from "./internal/outcome.ts"
@@ -43,15 +42,6 @@ import * as Property from "./Property.ts"
 import * as Commands from "./store/Commands.ts"
 import { verifyState } from "./store/Invariants.ts"
 import * as Model from "./store/Model.ts"
-
-/**
- * Something that gives a value: a Promise, or an Effect (that may need a
- * `Scope`, kept open until the run ends).
- *
- * @category models
- * @since 0.1.0
- */
-export type Source<A> = Promise<A> | Effect.Effect<A, unknown, never> | Effect.Effect<A, unknown, Scope.Scope>
 
 /**
  * The store suite's options.
@@ -63,9 +53,9 @@ export interface StoreSuiteOptions extends Options.RunOptions {
   /** The adapter's name in titles and reports. */
   readonly name: string
   /** A fresh, empty, isolated store; called once per run. */
-  readonly factory: () => Source<TokenStore.Service>
+  readonly factory: () => Harness.Source<TokenStore.Service>
   /** A store over the same durable state as `old`, which the kit has closed. Required when `durable`. */
-  readonly reopen?: ((old: TokenStore.Service) => Source<TokenStore.Service>) | undefined
+  readonly reopen?: ((old: TokenStore.Service) => Harness.Source<TokenStore.Service>) | undefined
   /** vitest's `it` or `test` (or compatible); defaults to a global `it`. */
   readonly test?: Harness.TestFunction | undefined
   /** Per-test timeout in milliseconds (default 300 000). */
@@ -82,6 +72,7 @@ export interface StoreSuiteOptions extends Options.RunOptions {
 export interface Subject {
   readonly name: string
   readonly capabilities: TokenStore.Capabilities
+  /** A fresh store and an empty model; `scheduler` orders concurrent callers. */
   readonly open: (scheduler?: fc.Scheduler) => Promise<Session>
 }
 
@@ -94,6 +85,7 @@ export interface Subject {
 export interface Session {
   readonly model: Model.Model
   readonly real: Model.Real
+  /** Closes the store and releases what the factory acquired. */
   readonly close: () => Promise<void>
 }
 

@@ -66,7 +66,21 @@ export interface VaultSuiteOptions extends Options.RunOptions {
  */
 export interface Subject {
   readonly name: string
+  /** A fresh, empty gateway behind a driver. */
   readonly driver: () => Promise<GatewayDriver.GatewayDriver>
+}
+
+/**
+ * One run's model and driver.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Session {
+  readonly model: Model.Model
+  readonly real: Model.Real
+  /** Closes the driver. */
+  readonly close: () => Promise<void>
 }
 
 /**
@@ -113,7 +127,7 @@ export const open = async (
   subject: Subject,
   s: Setup,
   leaks?: Array<Leak>
-): Promise<{ readonly model: Model.Model; readonly real: Model.Real; readonly close: () => Promise<void> }> => {
+): Promise<Session> => {
   const raw = await subject.driver()
   const driver = leaks === undefined ? raw : scanning(raw, s.cards.map((c) => c.pan), leaks)
   const real: Model.Real | LeakReal = leaks === undefined ? { driver } : { driver, leaks }

@@ -39,11 +39,6 @@ const sortKeys = (u: unknown): unknown => {
 /** JSON with sorted keys; `undefined` fields are dropped, so absent and undefined compare equal. */
 export const canonical = (u: unknown): string => JSON.stringify(sortKeys(u)) ?? "undefined"
 
-/** Throws unless `condition` holds. */
-export function ok(condition: unknown, message: string, rules?: ReadonlyArray<string>): asserts condition {
-  if (!condition) throw new Mismatch(message, rules)
-}
-
 /** Throws unless `actual` and `expected` have the same canonical form. */
 export const equal = (actual: unknown, expected: unknown, what: string, rules?: ReadonlyArray<string>): void => {
   const a = canonical(actual)

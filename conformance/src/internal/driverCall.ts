@@ -60,15 +60,3 @@ export const checkRejection = (what: string, s: Settled<unknown>, allowed: Reado
     allowed.some((a) => a.code === e.code && a.gatewayCodes.includes(e.gatewayCode ?? null))
   if (!match) throw new Mismatch(`${what}: expected ${showExpected(allowed)}, got ${show(s)}`, rules)
 }
-
-/** Requires one of the allowed rejections; returns the error. */
-export const expectRejection = async (
-  what: string,
-  thunk: () => Promise<unknown>,
-  allowed: ReadonlyArray<Expected>,
-  rules?: ReadonlyArray<string>
-): Promise<unknown> => {
-  const s = await settle(thunk)
-  checkRejection(what, s, allowed, rules)
-  return s.ok ? undefined : s.error
-}

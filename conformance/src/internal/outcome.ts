@@ -3,6 +3,7 @@
  * a defect. The kit never lets an adapter's throw escape unrecorded.
  */
 import { Cause, Effect, Exit, Result, Scope } from "effect"
+import type { Source } from "../Harness.ts"
 
 /** What a call produced. */
 export type Outcome<A> =
@@ -24,9 +25,6 @@ export const attempt = async <A, E>(thunk: () => Effect.Effect<A, E>): Promise<O
   return Result.isSuccess(found) ? { _tag: "Failure", error: found.success } : { _tag: "Defect", defect: Cause.squash(exit.cause) }
 }
 
-/** A value that may come as a Promise or as an Effect (that may need a Scope). */
-export type Acquirable<A> = Promise<A> | Effect.Effect<A, unknown, never> | Effect.Effect<A, unknown, Scope.Scope>
-
 /** A resource and how to let it go. */
 export interface Acquired<A> {
   readonly value: A
@@ -38,7 +36,7 @@ export interface Acquired<A> {
  * scope that stays open until `release`, so adapters built with
  * `acquireRelease` keep their resources for the whole run.
  */
-export const acquire = async <A>(source: Acquirable<A>): Promise<Acquired<A>> => {
+export const acquire = async <A>(source: Source<A>): Promise<Acquired<A>> => {
   if (!Effect.isEffect(source)) return { value: await source, release: () => Promise.resolve() }
   const scope = Scope.makeUnsafe()
   const exit = await Effect.runPromiseExit(Scope.provide(scope)(source as Effect.Effect<A, unknown, Scope.Scope>))

@@ -71,7 +71,7 @@ const membership: Arb = fc.tuple(A.merchantId, A.groupId, fc.boolean()).map(([m,
 // Records and membership changes crowded onto two merchants, one group, one customer and two cards, so
 // re-scoping meets ACTIVE records in its target scope (and must then change nothing).
 const crowdedInsert: Arb = fc
-  .tuple(A.record, fc.constantFrom("m1", "m2"), fc.boolean(), fc.constantFrom("fp1", "fp2"))
+  .tuple(A.record, fc.constantFrom("m1", "m2"), fc.boolean(), fc.constantFrom("fp1", "fp2", "fp3"))
   .map(([r, merchantId, own, fingerprint]) =>
     new InsertCommand({
       ...r,
@@ -132,8 +132,8 @@ const recordArbs: ReadonlyArray<Arb> = [
 
 const scopeArbs: ReadonlyArray<Arb> = [
   ...times(2, insert),
-  ...times(2, crowdedInsert),
-  ...times(2, crowdedMembership),
+  ...times(4, crowdedInsert),
+  ...times(3, crowdedMembership),
   ...times(2, update),
   ...times(2, putMerchant),
   getMerchant,

@@ -11,7 +11,7 @@
 import type * as fc from "fast-check"
 import type * as GatewayDriver from "../GatewayDriver.ts"
 import { addMonths, endOfValidity, today } from "../internal/dates.ts"
-import { type Expected, gatewayCodeOf, rejection } from "../internal/driverCall.ts"
+import { type Expected, rejection } from "../internal/driverCall.ts"
 
 /**
  * A card of the run: a canary PAN and the brand its IIN gives.
@@ -443,14 +443,6 @@ export const payloadOf = (
   ])
 
 /**
- * The gateway code that goes with a code (for checks and errors).
- *
- * @category getters
- * @since 0.1.0
- */
-export const gatewayCode = gatewayCodeOf
-
-/**
  * A tokenization request as sent, with the instrument the model knows it
  * carries.
  *
@@ -469,7 +461,13 @@ export interface TokenizeCall {
  * @since 0.1.0
  */
 export type Plan =
-  | { readonly _tag: "Fail"; readonly errors: ReadonlyArray<Expected>; readonly rules: ReadonlyArray<string> }
+  | {
+    readonly _tag: "Fail"
+    readonly errors: ReadonlyArray<Expected>
+    readonly rules: ReadonlyArray<string>
+    /** An ACTIVE duplicate past retention, purged on the way before the refusal. */
+    readonly purged?: TokenState | undefined
+  }
   | { readonly _tag: "Existing"; readonly token: TokenState; readonly rules: ReadonlyArray<string> }
   | {
     readonly _tag: "New"
@@ -548,6 +546,7 @@ export const planTokenize = (m: Model, call: TokenizeCall, formatOverride?: Gate
     }
     return { _tag: "Existing", token: refreshed, rules: ["DUPLICATE-CARD"] }
   }
+  const purged: TokenState | undefined = expired ? { ...duplicate!, status: "DELETED", deletion: "RETENTION", agreements: {} } : undefined
   if (rt?._tag === "Custom") {
     const taken = find(m, merchant.prefix + rt.value)
     if (taken !== undefined) {
@@ -557,7 +556,8 @@ export const planTokenize = (m: Model, call: TokenizeCall, formatOverride?: Gate
         : {
           _tag: "Fail",
           errors: [rejection("CUSTOM_TOKEN_TAKEN")],
-          rules: taken.status === "DELETED" ? ["CUSTOM-TOKEN-UNIQUE", "DELETE-IRREVERSIBLE"] : ["CUSTOM-TOKEN-UNIQUE"]
+          rules: taken.status === "DELETED" ? ["CUSTOM-TOKEN-UNIQUE", "DELETE-IRREVERSIBLE"] : ["CUSTOM-TOKEN-UNIQUE"],
+          purged
         }
     }
   }
@@ -565,7 +565,7 @@ export const planTokenize = (m: Model, call: TokenizeCall, formatOverride?: Gate
     _tag: "New",
     format,
     customValue: rt?._tag === "Custom" ? rt.value : undefined,
-    purged: expired ? { ...duplicate!, status: "DELETED", deletion: "RETENTION", agreements: {} } : undefined,
+    purged,
     build: (value) => ({
       token: value,
       format,

@@ -33,7 +33,9 @@ export const settlePlan = (
 ): void => {
   switch (plan._tag) {
     case "Fail":
-      return checkRejection(what, outcome, plan.errors, plan.rules)
+      checkRejection(what, outcome, plan.errors, plan.rules)
+      if (plan.purged !== undefined) Model.put(model, plan.purged)
+      return
     case "Existing": {
       if (!outcome.ok) throw new Mismatch(`${what}: expected ${plan.token.token} back, got a refusal (${codeOf(outcome.error)})`, plan.rules)
       sameView(outcome.value, plan.token, what, plan.rules)

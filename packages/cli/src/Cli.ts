@@ -125,8 +125,22 @@ const withProgress = <A, E, R>(label: string, f: (progress: Progress.Progress) =
 const expiryText = (v: Vault.TokenView): string =>
   v.expiryMonth === null || v.expiryYear === null ? "-" : `${String(v.expiryMonth).padStart(2, "0")}/${v.expiryYear}`
 
+/** Exactly the token output's keys, whatever else a view may carry. */
+const tokenJson = (v: Vault.TokenView): Vault.TokenView => ({
+  token: v.token,
+  merchantId: v.merchantId,
+  customerId: v.customerId,
+  maskedPan: v.maskedPan,
+  brand: v.brand,
+  expiryMonth: v.expiryMonth,
+  expiryYear: v.expiryYear,
+  status: v.status,
+  retainUntil: v.retainUntil,
+  format: v.format
+})
+
 const tokenPrinted = (v: Vault.TokenView): Printed => ({
-  json: v,
+  json: tokenJson(v),
   human: (p) =>
     Render.keyValue(p, [
       ["token", p.bold(v.token)],
@@ -141,7 +155,7 @@ const tokenPrinted = (v: Vault.TokenView): Printed => ({
 })
 
 const tokensPrinted = (vs: ReadonlyArray<Vault.TokenView>): Printed => ({
-  json: vs,
+  json: vs.map(tokenJson),
   human: (p) =>
     vs.length === 0 ? p.dim("No tokens.") : Render.table(
       p,
@@ -264,25 +278,28 @@ const tokenize = Command.make("tokenize", {
     Flag.optional
   )
 }, (input) =>
-  withVault((home) =>
-    Effect.gen(function*() {
-      const secret = yield* readSecret("Card number (input hidden): ")
-      if (secret === undefined) {
-        return yield* CliFailure.usage("Give the card number (or IBAN) on standard input; never as an argument.")
-      }
-      const isIban = /^[A-Za-z]{2}/.test(Redacted.value(secret))
-      if (!isIban && Option.isNone(input.expiry)) return yield* CliFailure.usage("A card needs --expiry MM/YY.")
-      const view = yield* home.vault.tokenize({
-        merchantId: input.merchant,
-        customerId: opt(input.customer),
-        ...(isIban ? { iban: secret } : { pan: secret, expiry: opt(input.expiry) }),
-        requestToken: opt(input.requestToken),
-        merchantRequestId: opt(input.requestId),
-        format: opt(input.format) as TokenFormat.Name | undefined
-      })
-      return tokenPrinted(view)
-    })
-  )).pipe(Command.withDescription("Tokenize a card read from standard input (never from argv)"))
+  Effect.gen(function*() {
+    // Read the card first: the vault (and the file store's lock) is opened only once it is there.
+    const secret = yield* readSecret("Card number (input hidden): ")
+    if (secret === undefined) {
+      return yield* CliFailure.usage("Give the card number (or IBAN) on standard input; never as an argument.")
+    }
+    const isIban = /^[A-Za-z]{2}/.test(Redacted.value(secret))
+    if (!isIban && Option.isNone(input.expiry)) return yield* CliFailure.usage("A card needs --expiry MM/YY.")
+    yield* withVault((home) =>
+      Effect.map(
+        home.vault.tokenize({
+          merchantId: input.merchant,
+          customerId: opt(input.customer),
+          ...(isIban ? { iban: secret } : { pan: secret, expiry: opt(input.expiry) }),
+          requestToken: opt(input.requestToken),
+          merchantRequestId: opt(input.requestId),
+          format: opt(input.format) as TokenFormat.Name | undefined
+        }),
+        tokenPrinted
+      )
+    )
+  })).pipe(Command.withDescription("Tokenize a card read from standard input (never from argv)"))
 
 const tokenizeEncrypted = Command.make("tokenize-encrypted", {
   merchant: merchantFlag,
@@ -293,7 +310,7 @@ const tokenizeEncrypted = Command.make("tokenize-encrypted", {
 }, (input) =>
   withVault((home) =>
     Effect.gen(function*() {
-      const merchant = yield* Effect.mapError(home.store.getMerchant(input.merchant), (e) => e)
+      const merchant = yield* home.store.getMerchant(input.merchant)
       if (merchant === undefined) return yield* TokenError.make("MERCHANT_UNKNOWN")
       const card = yield* home.keyring.decryptCard(
         input.merchant,

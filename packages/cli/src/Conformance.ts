@@ -70,7 +70,10 @@ export type Report = Runner.Report
  * @category models
  * @since 0.1.0
  */
-export type Target = Runner.Target & { readonly cleanup?: (() => void) | undefined }
+export type Target = Runner.Target & {
+  /** Removes what the target left behind (temporary directories), once it has run. */
+  readonly cleanup?: (() => void) | undefined
+}
 
 /**
  * Options for {@link run}.

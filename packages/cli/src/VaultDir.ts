@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { FileTokenStore } from "@tokenvault/store-file"
 import type * as StorePostgres from "@tokenvault/store-postgres"
@@ -120,9 +120,16 @@ export const init = (
       },
       catch: () => CliFailure.rejected("VAULT_IO", `Cannot create the vault directory ${dir}.`)
     })
-    yield* Keyring.fromDirectory(dir, keyringOptions(options.now, true))
-    if (options.store === undefined) mkdirSync(join(dir, storeDir), { recursive: true, mode: 0o700 })
-    yield* Effect.scoped(openStore(dir, options.store, true))
+    // Half a vault is no vault: when any step fails, what this init created goes again.
+    const undo = Effect.sync(() => {
+      rmSync(join(dir, KeyFile.fileName), { force: true })
+      if (options.store === undefined) rmSync(join(dir, storeDir), { recursive: true, force: true })
+    })
+    yield* Effect.gen(function*() {
+      yield* Keyring.fromDirectory(dir, keyringOptions(options.now, true))
+      if (options.store === undefined) mkdirSync(join(dir, storeDir), { recursive: true, mode: 0o700 })
+      yield* Effect.scoped(openStore(dir, options.store, true))
+    }).pipe(Effect.onError(() => undo))
     return { dir, store: options.store === undefined ? "file" : "postgres" }
   })
 

@@ -23,13 +23,20 @@ const integerFromEnv = (name: string): number | undefined => {
   return n
 }
 
+const seedFromEnv = integerFromEnv("FC_SEED")
+
 /** The seed of this run. */
-export const seed: number = integerFromEnv("FC_SEED") ?? Date.now() % 2_147_483_647
+export const seed: number = seedFromEnv ?? Date.now() % 2_147_483_647
 
 /** The default number of runs per property. */
 export const numRuns: number = Math.max(1, integerFromEnv("FC_NUM_RUNS") ?? 200)
 
-console.log(`[fast-check] seed=${seed} numRuns=${numRuns} (replay: FC_SEED=${seed} pnpm vitest run packages/core)`)
+// Print the seed once. Under vitest the root config picks the seed, passes it
+// in FC_SEED and prints it once for the whole run; a seed derived here (vitest
+// not configured that way) is printed here.
+if (seedFromEnv === undefined) {
+  console.log(`[fast-check] seed=${seed} numRuns=${numRuns} (replay: FC_SEED=${seed} FC_NUM_RUNS=${numRuns})`)
+}
 
 /** `{ seed, numRuns }` for `fc.assert`, with optional overrides. */
 export const params = <T>(overrides?: fc.Parameters<T>): fc.Parameters<T> => ({ seed, numRuns, ...overrides })

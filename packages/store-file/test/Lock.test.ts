@@ -5,12 +5,19 @@ import * as os from "node:os"
 import * as path from "node:path"
 import type { Readable, Writable } from "node:stream"
 import { fileURLToPath } from "node:url"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as FileSystem from "../src/FileSystem.ts"
 import * as FileTokenStore from "../src/FileTokenStore.ts"
+import { bundle } from "./bundle.ts"
 import { cleanup, record, run, tempDir } from "./support.ts"
 
 afterAll(cleanup)
+
+// The children run as one bundled ES module under plain node (see bundle.ts).
+let childScript = ""
+beforeAll(async () => {
+  childScript = await bundle(lockChild, tempDir("bundle"))
+})
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, "../../..")
@@ -20,7 +27,7 @@ type Child = ChildProcessByStdio<Writable, Readable, null>
 
 /** A lock child, with a promise of each next stdout line. */
 const startChild = (dir: string) => {
-  const p: Child = spawn(process.execPath, ["--import", "tsx", lockChild, dir], { cwd: root, stdio: ["pipe", "pipe", "inherit"] })
+  const p: Child = spawn(process.execPath, [childScript, dir], { cwd: root, stdio: ["pipe", "pipe", "inherit"] })
   const queue: Array<string> = []
   const waiting: Array<(line: string) => void> = []
   let buffered = ""
@@ -48,12 +55,12 @@ const openOutcome = async (dir: string, options?: FileTokenStore.Options) => {
 }
 
 describe("single writer", () => {
-  it("[R7] 20 concurrent openers, 5 child processes and 15 in this process: exactly one wins, the others get Locked", async () => {
+  it("[R7] 20 concurrent openers, 10 child processes and 10 in this process: exactly one wins, the others get Locked", async () => {
     const dir = tempDir("lock")
-    const children = Array.from({ length: 5 }, () => startChild(dir))
+    const children = Array.from({ length: 10 }, () => startChild(dir))
     for (const c of children) expect(await c.next()).toBe("READY")
     for (const c of children) c.send("GO")
-    const local = await Promise.all(Array.from({ length: 15 }, () => openOutcome(dir)))
+    const local = await Promise.all(Array.from({ length: 10 }, () => openOutcome(dir)))
     const remote = await Promise.all(children.map((c) => c.next()))
     const winners = local.filter((o) => o.won !== undefined).length + remote.filter((l) => l === "WON").length
     expect(winners).toBe(1)

@@ -24,7 +24,7 @@ export const seed: number = integerFromEnv("FC_SEED") ?? Date.now() % 2_147_483_
 /** Runs per property (`FC_NUM_RUNS`, default `fallback`). */
 export const numRuns = (fallback: number): number => Math.max(1, integerFromEnv("FC_NUM_RUNS") ?? fallback)
 
-console.log(`[fast-check] store-file seed=${seed} (replay: FC_SEED=${seed} pnpm vitest run packages/store-file)`)
+console.log(`[fast-check] store-file seed=${seed} (replay: FC_SEED=${seed} pnpm vitest run --config packages/store-file/vitest.config.ts)`)
 
 export { fc }
 export { merchant, prng, record } from "./records.ts"

@@ -104,9 +104,13 @@ export interface Options {
  * @since 0.1.0
  */
 export interface PostgresTokenStore extends TokenStore.Service {
+  /** Applies the missing migrations (under the advisory lock) and returns their versions; `[]` when up to date. */
   readonly migrate: () => Effect.Effect<ReadonlyArray<number>, TokenStore.TokenStoreError>
+  /** Closes the store (as `close`): later calls fail with `Unavailable`; the pool is ended if the store created it. */
   readonly end: () => Effect.Effect<void>
+  /** The connection pool the store uses. */
   readonly pool: pg.Pool
+  /** The PostgreSQL schema holding the tables. */
   readonly schema: string
 }
 
@@ -130,6 +134,9 @@ const fnv1a32 = (s: string): number => {
 }
 
 const SEP = "\u0000"
+
+/** Client-side timeout for one migration statement (the pool's query timeout is meant for ordinary calls). */
+const MIGRATION_QUERY_TIMEOUT_MS = 6 * 60 * 60 * 1000
 
 const isPool = (u: unknown): u is pg.Pool =>
   typeof u === "object" && u !== null && typeof (u as pg.Pool).connect === "function" &&
@@ -199,10 +206,13 @@ const build = (
 ): PostgresTokenStore => {
   const S = `"${schemaName}"`
   const T = `${S}.tokens`
+  // Prepared per connection. The name carries a hash of the schema (names are
+  // cut at 63 bytes, so not the schema itself) so stores over different
+  // schemas can share a pool, and the schema version, so a newer release never
+  // reuses an older statement of the same name.
+  const schemaTag = (fnv1a32(schemaName) >>> 0).toString(36)
   const stmt = (name: string, text: string): { readonly name: string; readonly text: string } => ({
-    // Prepared per connection; the name carries the schema so stores over
-    // different schemas can share a pool.
-    name: `tv${Migrations.latestVersion}_${schemaName}_${name}`,
+    name: `tv${Migrations.latestVersion}_${schemaTag}_${name}`,
     text
   })
   const placeholders = TOKEN_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")
@@ -330,7 +340,9 @@ const build = (
           if (done.has(m.version)) continue
           await client.query("BEGIN")
           try {
-            for (const sql of m.statements(S)) await client.query(sql)
+            // A migration may rewrite a large table: no statement timeout inside it.
+            await client.query("SET LOCAL statement_timeout = 0")
+            for (const sql of m.statements(S)) await client.query({ text: sql, query_timeout: MIGRATION_QUERY_TIMEOUT_MS } as pg.QueryConfig)
             await client.query(`INSERT INTO ${S}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name])
             await client.query("COMMIT")
           } catch (e) {

@@ -39,7 +39,7 @@ const freshSchema = async (label: string): Promise<string> => {
 
 beforeAll(() => {
   admin = adminPool(serverUrl())
-})
+}, 900_000) // may install and start PostgreSQL (.ci/postgres.sh)
 
 afterAll(async () => {
   for (const s of stores) await run(s.end())

@@ -9,7 +9,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, it } from "vitest"
 import { PostgresTokenStore } from "../src/index.ts"
 import { budget } from "./support/budget.ts"
-import { adminPool, clearSchema, dropSchemas, freshSchemaName, serverUrl } from "./support/postgres.ts"
+import { adminPool, clearSchema, dropSchemas, freshSchemaName, kitSeed, serverUrl } from "./support/postgres.ts"
 
 const schema = freshSchemaName("conformance")
 let shared: ReturnType<typeof adminPool> | undefined
@@ -18,7 +18,7 @@ beforeAll(async () => {
   shared = adminPool(serverUrl())
   const store = await Effect.runPromise(PostgresTokenStore.make({ pool: shared, schema, maxPageSize: 3 }))
   await Effect.runPromise(store.migrate())
-})
+}, 900_000) // may install and start PostgreSQL (.ci/postgres.sh)
 
 afterAll(async () => {
   if (shared === undefined) return
@@ -31,6 +31,7 @@ storeSuite({
   test: it,
   timeout: 300_000,
   ...budget(),
+  seed: kitSeed("store suite over postgres"),
   // A small maxPageSize makes the kit's paging walk several pages.
   factory: () =>
     clearSchema(shared!, schema).then(() => Effect.runPromise(PostgresTokenStore.make({ pool: shared!, schema, maxPageSize: 3 }))),

@@ -31,7 +31,7 @@ const freshStore = async (options: Partial<PostgresTokenStore.Options> = {}): Pr
 
 beforeAll(() => {
   admin = adminPool(serverUrl())
-})
+}, 900_000) // may install and start PostgreSQL (.ci/postgres.sh)
 
 afterAll(async () => {
   for (const s of stores) await run(s.end())
@@ -351,6 +351,16 @@ describe("PostgresTokenStore", () => {
     expect((await pool.query("SELECT 1 AS one")).rows[0].one).toBe(1)
     expect((await run(b.get("same")))?.token).toBe("same")
     await pool.end()
+  })
+
+  it("[PG6][GROUP-ACCESS] a 63-character schema name works: prepared statements are named by a hash, never cut into a collision", async () => {
+    const schema = `${freshSchemaName("long")}_`.padEnd(63, "x")
+    const store = await freshStore({ schema, maxPageSize: 2 })
+    for (const t of ["a", "b", "c"]) await run(store.insert(record(t, { fingerprint: undefined })))
+    const first = await run(store.listByScope("merchant:m1", { limit: 2 }))
+    const rest = await run(store.listByScope("merchant:m1", { limit: 2, cursor: first.cursor }))
+    expect([...first.items, ...rest.items].map((r) => r.token)).toEqual(["a", "b", "c"])
+    expect(rest.cursor).toBeUndefined()
   })
 
   it("[PG5] the layer builds the store in a scope and ends its pool when the scope closes", async () => {

@@ -9,7 +9,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, it } from "vitest"
 import { PostgresTokenStore } from "../src/index.ts"
 import { budget } from "./support/budget.ts"
-import { adminPool, clearSchema, dropSchemas, freshSchemaName, serverUrl } from "./support/postgres.ts"
+import { adminPool, clearSchema, dropSchemas, freshSchemaName, kitSeed, serverUrl } from "./support/postgres.ts"
 
 const schema = freshSchemaName("vault")
 let shared: ReturnType<typeof adminPool> | undefined
@@ -17,7 +17,7 @@ let shared: ReturnType<typeof adminPool> | undefined
 beforeAll(async () => {
   shared = adminPool(serverUrl())
   await Effect.runPromise(Effect.flatMap(PostgresTokenStore.make({ pool: shared, schema }), (s) => s.migrate()))
-})
+}, 900_000) // may install and start PostgreSQL (.ci/postgres.sh)
 
 afterAll(async () => {
   if (shared === undefined) return
@@ -30,6 +30,7 @@ vaultSuite({
   test: it,
   timeout: 300_000,
   ...budget(),
+  seed: kitSeed("vault suite over postgres"),
   driver: async () => {
     await clearSchema(shared!, schema)
     return VaultDriver.make({ store: await Effect.runPromise(PostgresTokenStore.make({ pool: shared!, schema })) })

@@ -3,6 +3,8 @@
  * the server sends as message or detail is copied (a unique violation's
  * detail quotes the key, which may be a fingerprint or customer id): details
  * carry the SQLSTATE, the constraint name, or the driver's own error code.
+ *
+ * @internal
  */
 import * as TokenStore from "@tokenvault/vault/TokenStore"
 import { constraintNames } from "../Migrations.ts"

@@ -2,6 +2,8 @@
  * Token records to statement parameters and rows back to records. Absent
  * values are SQL NULL; the sealed instrument is its base64url ciphertext
  * text and key version; agreements are a `json` column (kept verbatim).
+ *
+ * @internal
  */
 import type { CardBrand, Group, IsoDate, TokenFormat, TokenRecord, TokenStatus } from "@tokenvault/core"
 import * as TokenStore from "@tokenvault/vault/TokenStore"

@@ -107,10 +107,14 @@ export const clearSchema = (pool: pg.Pool, schema: string): Promise<unknown> =>
     `DELETE FROM "${schema}".memberships; DELETE FROM "${schema}".tokens; DELETE FROM "${schema}".merchants; DELETE FROM "${schema}".groups`
   )
 
-/** The fast-check seed: `FC_SEED` or a fresh one; printed so a failure can be replayed. */
-export const seedFor = (what: string): number => {
-  const raw = process.env["FC_SEED"]
-  const seed = raw !== undefined && raw !== "" ? Number(raw) | 0 : (Date.now() ^ (Math.random() * 0x100000000)) | 0
-  console.log(`[${what}] fast-check seed ${seed} (replay with FC_SEED=${seed})`)
+/**
+ * The conformance kit's seed: `TOKENVAULT_CONFORMANCE_SEED` or `FC_SEED`, else
+ * a fresh one; printed either way, so every run (not only a failing one) can
+ * be replayed.
+ */
+export const kitSeed = (what: string): number => {
+  const raw = process.env["TOKENVAULT_CONFORMANCE_SEED"] ?? process.env["FC_SEED"]
+  const seed = raw !== undefined && raw.trim() !== "" ? Number(raw) | 0 : (Date.now() ^ (Math.random() * 0x100000000)) | 0
+  console.log(`[${what}] fast-check seed ${seed} (replay: FC_SEED=${seed})`)
   return seed
 }
