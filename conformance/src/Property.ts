@@ -99,16 +99,9 @@ const traceOf = (values: ReadonlyArray<unknown>): { readonly trace: string; read
   return { trace: redact(lines.join("\n")), replayPath }
 }
 
-/**
- * A skipped result.
- *
- * @category constructors
- * @since 0.1.0
- */
-export const skipped = <S>(property: Property<S>, seed: number, reason: string): Result => ({
+const result = <S>(property: Property<S>, seed: number, fields: Partial<Result> & Pick<Result, "status">): Result => ({
   name: property.name,
   rules: property.rules,
-  status: "skipped",
   runs: 0,
   seed,
   path: undefined,
@@ -116,9 +109,19 @@ export const skipped = <S>(property: Property<S>, seed: number, reason: string):
   counterexample: undefined,
   error: undefined,
   violated: [],
-  skipped: reason,
-  durationMs: 0
+  skipped: undefined,
+  durationMs: 0,
+  ...fields
 })
+
+/**
+ * A skipped result.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const skipped = <S>(property: Property<S>, seed: number, reason: string): Result =>
+  result(property, seed, { status: "skipped", skipped: reason })
 
 /**
  * A failed result that no run produced: the subject could not be set up or
@@ -127,13 +130,8 @@ export const skipped = <S>(property: Property<S>, seed: number, reason: string):
  * @category constructors
  * @since 0.1.0
  */
-export const broken = <S>(property: Property<S>, seed: number, error: string): Result => ({
-  ...skipped(property, seed, ""),
-  status: "failed",
-  error,
-  violated: property.rules,
-  skipped: undefined
-})
+export const broken = <S>(property: Property<S>, seed: number, error: string): Result =>
+  result(property, seed, { status: "failed", error, violated: property.rules })
 
 /**
  * True when `options.property` selects the property (or selects nothing).
@@ -161,28 +159,22 @@ export const check = async <S>(property: Property<S>, subject: S, options: Optio
     ...(options.path === undefined ? {} : { path: options.path, endOnFailure: true })
   })
   const durationMs = Math.round(performance.now() - started)
-  if (!details.failed) {
-    return { ...skipped(property, options.seed, ""), status: "passed", runs: details.numRuns, skipped: undefined, durationMs }
-  }
+  if (!details.failed) return result(property, options.seed, { status: "passed", runs: details.numRuns, durationMs })
   const error = details.errorInstance
   const named = error instanceof Mismatch && error.rules !== undefined ? error.rules : []
   const { replayPath, trace } = details.counterexample === null
     ? { trace: undefined, replayPath: undefined }
     : traceOf(details.counterexample as ReadonlyArray<unknown>)
-  return {
-    name: property.name,
-    rules: property.rules,
+  return result(property, details.seed, {
     status: "failed",
     runs: details.numRuns,
-    seed: details.seed,
     path: details.counterexamplePath ?? undefined,
     replayPath,
     counterexample: trace,
-    error: details.interrupted ? "interrupted" : describeError(error),
+    error: details.interrupted ? "interrupted" : redact(describeError(error)),
     violated: named.length > 0 ? named : property.rules,
-    skipped: undefined,
     durationMs
-  }
+  })
 }
 
 const shellQuote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`

@@ -1,1 +1,0 @@
-const t0 = performance.now(); await import("effect"); console.log("barrel", Math.round(performance.now() - t0))

@@ -1,6 +1,0 @@
-const t0 = performance.now()
-await import("@tokenvault/core"); const t1 = performance.now()
-await import("@tokenvault/vault"); const t2 = performance.now()
-await import("effect/cli"); const t3 = performance.now()
-await import("/work/main/packages/cli/src/Cli.ts"); const t4 = performance.now()
-console.log({ core: t1 - t0, vault: t2 - t1, cli: t3 - t2, mine: t4 - t3 })
