@@ -31,7 +31,7 @@ describe("Merchant", () => {
     )
   })
 
-  it("[GROUP-ACCESS] [IDEMPOTENCY] decodeId: merchant, group and request ids are 1–64 letters, digits, '.', '_' or '-', so scopes never collide", () => {
+  it("[GROUP-ACCESS] decodeId: merchant, group and request ids are 1–64 letters, digits, '.', '_' or '-', so scopes never collide", () => {
     fc.assert(
       fc.property(idText, fc.constantFrom("merchantId" as const, "groupId" as const, "merchantRequestId" as const), (u, what) => {
         const r = Merchant.decodeId(u, what)
@@ -44,7 +44,7 @@ describe("Merchant", () => {
     failure(Merchant.decodeId("g\u0000", "groupId"), "INVALID_INPUT")
   })
 
-  it("[DUPLICATE-CARD] decodeId: customer ids are 1–255 letters, digits, '.', '_', '@', ':' or '-', as AlliancePay's customerId", () => {
+  it("[NO-PAN-LEAK] decodeId: customer ids are 1–255 letters, digits, '.', '_', '@', ':' or '-', and a refused id is never echoed", () => {
     fc.assert(
       fc.property(idText, (u) => {
         const r = Merchant.decodeId(u, "customerId")

@@ -262,7 +262,7 @@ describe("seed 003: AlliancePay Token Creation", () => {
     expect(success(TokenStatus.transition("ACTIVE", "DELETE"))).toBe("DELETED")
   })
 
-  it("[IDEMPOTENCY] [DUPLICATE-CARD] merchantId, merchantRequestId and customerId of the example are valid identifiers", () => {
+  it("[GROUP-ACCESS] merchantId, merchantRequestId and customerId of the example are valid identifiers", () => {
     expect(success(Merchant.decodeId("137d9304-0368-11ed-b939-0242ac168002", "merchantId"))).toBe("137d9304-0368-11ed-b939-0242ac168002")
     expect(success(Merchant.decodeId("8d1b3cbb-3d31-4067-81bd-57edbe050011", "merchantRequestId"))).toBe("8d1b3cbb-3d31-4067-81bd-57edbe050011")
     expect(success(Merchant.decodeId("14534543", "customerId"))).toBe("14534543")

@@ -75,7 +75,7 @@ describe("TokenRecord", () => {
     )
   })
 
-  it("[DELETE-IRREVERSIBLE] [RETENTION-EXTEND] records and tombstones survive their JSON form unchanged", () => {
+  it("[DELETE-IRREVERSIBLE] records and tombstones survive their JSON form unchanged", () => {
     fc.assert(
       fc.property(record, deletion, fc.boolean(), (r, d, dead) => {
         const rec = dead ? TokenRecord.toTombstone(r, d) : r
