@@ -10,8 +10,7 @@ console.log(`[fast-check] FC_SEED=${seed}${process.env.FC_NUM_RUNS ? ` FC_NUM_RU
 
 export default defineConfig({
   test: {
-    // store-file, store-postgres, cli and conformance suites are not yet verified green; see the closing note.
-    include: ["packages/core/test/**/*.test.ts", "packages/vault/test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "conformance/test/**/*.test.ts"],
     watch: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
