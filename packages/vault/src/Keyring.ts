@@ -46,6 +46,7 @@ import { createSecretKey, type KeyObject, randomBytes } from "node:crypto"
 import { IsoDate, TokenError, type TokenRecord } from "@tokenvault/core"
 import { Context, Effect, Layer, Redacted, Result } from "effect"
 import * as CardCrypto from "./CardCrypto.ts"
+import * as CardIntake from "./CardIntake.ts"
 import { type Contents, type DataKey, decode, encode, type JweKey, makeProtector, protectPrivate, protectSecret, slots } from "./internal/keyringFile.ts"
 import { NonceSource } from "./internal/nonces.ts"
 import * as Jwe from "./Jwe.ts"
@@ -691,17 +692,39 @@ export const fromDirectory = (
     make({ ...options, storage: KeyFile.fileStorage(directory), kek }))
 
 /**
- * A layer with the keyring, as both {@link Keyring} and the crypto port.
+ * The keyring as the encrypted card input port: its merchants' JWE keys,
+ * with the decrypted PAN wrapped in `Redacted`.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const cardIntake = (keyring: Service): CardIntake.Service => ({
+  capabilities: CardIntake.capabilities,
+  publicJwk: keyring.publicJwk,
+  decryptCard: (merchantId, input, options) =>
+    Effect.map(keyring.decryptCard(merchantId, input, options), ({ expiry, pan }) => ({ pan: Redacted.make(pan), expiry }))
+})
+
+/** Every service a keyring provides. */
+const services = (k: Service) =>
+  Context.make(Keyring, k).pipe(Context.add(CardCrypto.CardCrypto, k), Context.add(CardIntake.CardIntake, cardIntake(k)))
+
+/**
+ * A layer with the keyring, as {@link Keyring}, the crypto port and the
+ * encrypted card input port.
  *
  * @category layers
  * @since 0.1.0
  */
-export const layer = (options: Options): Layer.Layer<Keyring | CardCrypto.CardCrypto, KeyFile.KeyFileError> =>
-  Layer.effectContext(Effect.map(make(options), (k) => Context.make(Keyring, k).pipe(Context.add(CardCrypto.CardCrypto, k))))
+export const layer = (
+  options: Options
+): Layer.Layer<Keyring | CardCrypto.CardCrypto | CardIntake.CardIntake, KeyFile.KeyFileError> =>
+  Layer.effectContext(Effect.map(make(options), services))
 
 /**
  * A layer with the keyring of the vault directory `directory` (KEK from
- * `TOKENVAULT_KEK`), as both {@link Keyring} and the crypto port.
+ * `TOKENVAULT_KEK`), as {@link Keyring}, the crypto port and the encrypted
+ * card input port.
  *
  * @category layers
  * @since 0.1.0
@@ -709,5 +732,5 @@ export const layer = (options: Options): Layer.Layer<Keyring | CardCrypto.CardCr
 export const layerFromDirectory = (
   directory: string,
   options?: Omit<Options, "storage" | "kek"> & { readonly env?: Readonly<Record<string, string | undefined>> | undefined }
-): Layer.Layer<Keyring | CardCrypto.CardCrypto, KeyFile.KeyFileError> =>
-  Layer.effectContext(Effect.map(fromDirectory(directory, options), (k) => Context.make(Keyring, k).pipe(Context.add(CardCrypto.CardCrypto, k))))
+): Layer.Layer<Keyring | CardCrypto.CardCrypto | CardIntake.CardIntake, KeyFile.KeyFileError> =>
+  Layer.effectContext(Effect.map(fromDirectory(directory, options), services))

@@ -20,6 +20,9 @@ import { randomBytes } from "node:crypto"
 import { Clock, Effect, Layer, ManagedRuntime, Redacted, Result } from "effect"
 import * as SecureRandom from "effect/crypto/SecureRandom"
 import * as CardCrypto from "./CardCrypto.ts"
+import type * as CardIntake from "./CardIntake.ts"
+import * as EncryptedTokenize from "./EncryptedTokenize.ts"
+import type * as Jwe from "./Jwe.ts"
 import * as MemoryTokenStore from "./MemoryTokenStore.ts"
 import * as NodeCardCrypto from "./NodeCardCrypto.ts"
 import * as NodeSecureRandom from "./NodeSecureRandom.ts"
@@ -40,6 +43,25 @@ export interface CreateVaultOptions {
   readonly random?: SecureRandom.SecureRandom["Service"] | undefined
   /** Epoch milliseconds "now", for back-fills and tests. */
   readonly now?: (() => number) | undefined
+  /**
+   * Encrypted card input (e.g. `Keyring.cardIntake(keyring)`); when given,
+   * the vault also has {@link PromiseCardIntake}'s methods.
+   */
+  readonly intake?: CardIntake.Service | undefined
+}
+
+/**
+ * The methods a vault made with {@link CreateVaultOptions.intake} adds
+ * (see {@link EncryptedTokenize.Service}).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface PromiseCardIntake {
+  /** AlliancePay's token creation from encrypted card data. */
+  readonly tokenizeEncrypted: (request: EncryptedTokenize.CreateRequest) => Promise<EncryptedTokenize.CreateResponse>
+  /** A known merchant's public encryption key. */
+  readonly publicJwk: (merchantId: string) => Promise<Jwe.PublicJwk>
 }
 
 /**
@@ -76,12 +98,17 @@ export const clockFrom = (now: () => number): Clock.Clock => ({
 })
 
 /**
- * Builds a vault and returns its Promise API.
+ * Builds a vault and returns its Promise API; with `intake`, also
+ * {@link PromiseCardIntake}'s methods.
  *
  * @category constructors
  * @since 0.1.0
  */
-export const createVault = async (options: CreateVaultOptions = {}): Promise<PromiseVault> => {
+export async function createVault(
+  options: CreateVaultOptions & { readonly intake: CardIntake.Service }
+): Promise<PromiseVault & PromiseCardIntake>
+export async function createVault(options?: CreateVaultOptions): Promise<PromiseVault>
+export async function createVault(options: CreateVaultOptions = {}): Promise<PromiseVault> {
   const store = options.store ?? MemoryTokenStore.make()
   const crypto = options.crypto ??
     NodeCardCrypto.make({ dataKey: Redacted.make(randomBytes(32)), fingerprintKey: Redacted.make(randomBytes(32)) })
@@ -103,6 +130,11 @@ export const createVault = async (options: CreateVaultOptions = {}): Promise<Pro
   const api: Record<string, unknown> = {}
   for (const [name, method] of Object.entries(service)) {
     api[name] = (...args: Array<unknown>) => run((method as (...a: Array<unknown>) => Effect.Effect<unknown, unknown>)(...args))
+  }
+  if (options.intake !== undefined) {
+    const encrypted = EncryptedTokenize.make({ vault: service, store, intake: options.intake })
+    api["tokenizeEncrypted"] = (request: EncryptedTokenize.CreateRequest) => run(encrypted.create(request))
+    api["publicJwk"] = (merchantId: string) => run(encrypted.publicJwk(merchantId))
   }
   api["close"] = async () => {
     await runtime.runPromise(Effect.ignore(store.close()))

@@ -1,7 +1,8 @@
 /**
- * `@tokenvault/vault`: the ports (`TokenStore`, `CardCrypto`), the vault's use
- * cases over them, the in-memory store, node:crypto adapters and the Promise
- * facade.
+ * `@tokenvault/vault`: the ports (`TokenStore`, `CardCrypto`, `CardIntake`),
+ * the vault's use cases over them (AlliancePay's encrypted token creation
+ * included), the in-memory store, node:crypto adapters, the keyring with its
+ * key file and JWE decryption, and the Promise facade.
  *
  * @packageDocumentation
  * @since 0.1.0
@@ -9,6 +10,16 @@
 
 /** @since 0.1.0 */
 export * as CardCrypto from "./CardCrypto.ts"
+/** @since 0.1.0 */
+export * as CardIntake from "./CardIntake.ts"
+/** @since 0.1.0 */
+export * as EncryptedTokenize from "./EncryptedTokenize.ts"
+/** @since 0.1.0 */
+export * as Jwe from "./Jwe.ts"
+/** @since 0.1.0 */
+export * as KeyFile from "./KeyFile.ts"
+/** @since 0.1.0 */
+export * as Keyring from "./Keyring.ts"
 /** @since 0.1.0 */
 export * as MemoryTokenStore from "./MemoryTokenStore.ts"
 /** @since 0.1.0 */
