@@ -17,6 +17,7 @@
  * @since 0.1.0
  */
 import { randomBytes } from "node:crypto"
+import { TokenError } from "@tokenvault/core"
 import { Clock, Effect, Layer, ManagedRuntime, Redacted, Result } from "effect"
 import * as SecureRandom from "effect/crypto/SecureRandom"
 import * as CardCrypto from "./CardCrypto.ts"
@@ -122,11 +123,14 @@ export async function createVault(options: CreateVaultOptions = {}): Promise<Pro
   const service: Vault.Service = await runtime.runPromise(Effect.gen(function*() {
     return yield* Vault.Vault
   }))
+  let closed = false
   const run = <A>(effect: Effect.Effect<A, unknown>): Promise<A> =>
-    runtime.runPromise(Effect.result(effect)).then((result) => {
-      if (Result.isSuccess(result)) return result.success
-      throw result.failure
-    })
+    closed
+      ? Promise.reject(TokenError.make("STORE_UNAVAILABLE", { message: "The vault is closed." }))
+      : runtime.runPromise(Effect.result(effect)).then((result) => {
+        if (Result.isSuccess(result)) return result.success
+        throw result.failure
+      })
   const api: Record<string, unknown> = {}
   for (const [name, method] of Object.entries(service)) {
     api[name] = (...args: Array<unknown>) => run((method as (...a: Array<unknown>) => Effect.Effect<unknown, unknown>)(...args))
@@ -137,6 +141,8 @@ export async function createVault(options: CreateVaultOptions = {}): Promise<Pro
     api["publicJwk"] = (merchantId: string) => run(encrypted.publicJwk(merchantId))
   }
   api["close"] = async () => {
+    if (closed) return
+    closed = true
     await runtime.runPromise(Effect.ignore(store.close()))
     await runtime.dispose()
   }

@@ -393,6 +393,15 @@ const laterExpiry = (a: Expiry.Expiry, b: Expiry.Expiry | undefined): boolean =>
 
 const MAX_RETRIES = 8
 
+/** Sweep options: absent, or an object with a positive integer `batchSize` and a function `onProgress`. */
+const validSweepOptions = (u: unknown): boolean => {
+  if (u === undefined || u === null) return true
+  if (typeof u !== "object") return false
+  const { batchSize, onProgress } = u as { readonly batchSize?: unknown; readonly onProgress?: unknown }
+  return (batchSize === undefined || (Number.isSafeInteger(batchSize) && (batchSize as number) >= 1)) &&
+    (onProgress === undefined || typeof onProgress === "function")
+}
+
 const NO_AGREEMENTS: ReadonlyArray<PaymentUse.Agreement> = Object.freeze([])
 
 /**
@@ -546,11 +555,14 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       const scope = Group.scopeForNewTokens(merchant.merchantId, membershipOf(merchant))
 
       for (let attempt = 0;; attempt++) {
-        if (requestId !== undefined) {
+        // A new card goes straight to the insert (one store call fewer): the store's unique
+        // constraints refuse a replay or a duplicate card, and the next attempt looks them up.
+        const lookUp = attempt > 0 || format === "custom"
+        if (lookUp && requestId !== undefined) {
           const replay = yield* existingByRequest(merchant.merchantId, requestId, digest!)
           if (replay !== undefined) return replay
         }
-        const duplicate = yield* existingActive(scope, fingerprint, customerId, today)
+        const duplicate = lookUp ? yield* existingActive(scope, fingerprint, customerId, today) : undefined
         if (duplicate !== undefined) return yield* reuse(duplicate, instrument, requestId, digest)
 
         let token: string
@@ -640,6 +652,8 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       if (Result.isFailure(put)) {
         return yield* isDuplicate(put.failure, "prefix")
           ? TokenError.make("PREFIX_TAKEN", { rule: "MERCHANT-PREFIX" })
+          : isDuplicate(put.failure, "merchant") // registered concurrently (a store that checks, as PostgreSQL's does)
+          ? TokenError.make("MERCHANT_EXISTS")
           : storeError(put.failure)
       }
       return merchant
@@ -824,8 +838,13 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       readonly batchSize?: number | undefined
       readonly onProgress?: ((purged: number) => void) | undefined
     }) {
+      if (!validSweepOptions(options)) {
+        return yield* TokenError.make("INVALID_INPUT", {
+          message: "batchSize must be a positive integer and onProgress a function."
+        })
+      }
       const today = IsoDate.fromDateTime(yield* DateTime.now)
-      const limit = Math.max(1, Math.min(options?.batchSize ?? 1000, store.capabilities.maxPageSize))
+      const limit = Math.min(options?.batchSize ?? 1000, store.capabilities.maxPageSize)
       let purged = 0
       let scanned = 0
       let cursor: string | undefined
@@ -889,7 +908,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           const decision = yield* fromResult(
             PaymentTokenization.decide({ createRegistration: request.createRegistration, requestToken: request.requestToken }, request.outcome)
           )
-          if (decision._tag === "NoToken") return undefined
+          if (decision._tag === "NoToken") return yield* Effect.as(merchantOf(request.merchantId), undefined)
           return view(yield* tokenizeWith(request, decision.format))
         }),
       authorizeUse,

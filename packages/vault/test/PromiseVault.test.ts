@@ -200,6 +200,59 @@ describe("PromiseVault.createVault", () => {
     await expect(v.getToken("m", t.token)).rejects.toBeDefined()
   })
 
+  it("[NO-PAN-LEAK] after close every method rejects with a typed STORE_UNAVAILABLE, never a plain Error", async () => {
+    const v = await createVault({ now: () => T0 })
+    await v.addMerchant({ merchantId: "m", prefix: "MMM1" })
+    const t = await v.tokenize({ merchantId: "m", customerId: "c", pan: PAN_A, expiry: "12/27" })
+    await v.close()
+    await v.close()
+    const calls: ReadonlyArray<Promise<unknown>> = [
+      v.getToken("m", t.token),
+      v.tokenize({ merchantId: "m", customerId: "c", pan: PAN_A, expiry: "12/27" }),
+      v.authorizeUse({ merchantId: "m", token: t.token, ...CIT }),
+      v.sweep(),
+      v.addMerchant({ merchantId: "n" })
+    ]
+    for (const call of calls) {
+      expectNoLeak(await expectCode(call, "STORE_UNAVAILABLE", null))
+    }
+  })
+
+  it("[RETENTION-PURGE] sweep with bad options fails with a typed INVALID_INPUT and purges nothing", async () => {
+    const v = await createVault({ now: () => T0 })
+    try {
+      const bad: ReadonlyArray<unknown> = [
+        { onProgress: 5 },
+        { onProgress: "x" },
+        { batchSize: "10" },
+        { batchSize: 0 },
+        { batchSize: -1 },
+        { batchSize: 1.5 },
+        { batchSize: Number.NaN },
+        { batchSize: Number.POSITIVE_INFINITY },
+        "batch",
+        7
+      ]
+      for (const options of bad) await expectCode(v.sweep(options as never), "INVALID_INPUT")
+      expect(await v.sweep({ batchSize: 5, onProgress: () => undefined })).toEqual({ purged: 0, scanned: 0 })
+      expect(await v.sweep(null as never)).toEqual({ purged: 0, scanned: 0 })
+    } finally {
+      await v.close()
+    }
+  })
+
+  it("[TOKENIZE-ON-PAYMENT][TOKENIZATION-ENABLED] a declined payment of an unknown merchant is MERCHANT_UNKNOWN, not undefined", async () => {
+    const v = await createVault({ now: () => T0 })
+    try {
+      await v.addMerchant({ merchantId: "m", prefix: "MMM1" })
+      const declined = { customerId: "c", pan: PAN_A, expiry: "12/27", createRegistration: true, outcome: "DECLINED" } as const
+      await expectCode(v.tokenizeDuringPayment({ merchantId: "nobody", ...declined }), "MERCHANT_UNKNOWN")
+      expect(await v.tokenizeDuringPayment({ merchantId: "m", ...declined })).toBeUndefined()
+    } finally {
+      await v.close()
+    }
+  })
+
   it("[RETENTION-PURGE] clockFrom reads now() on every call and its sleep completes at once", async () => {
     let now = 1_000
     const clock = clockFrom(() => now)
