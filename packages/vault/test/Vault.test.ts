@@ -5,7 +5,7 @@
  * what only the Effect API can show: deterministic `SecureRandom`s, fibers
  * racing on one record, and the ports' failures.
  */
-import { TokenError } from "@tokenvault/core"
+import { type IsoDate, TokenError, type TokenRecord } from "@tokenvault/core"
 import { Effect, Layer, Redacted, Result } from "effect"
 import * as SecureRandom from "effect/crypto/SecureRandom"
 import * as TestClock from "effect/testing/TestClock"
@@ -423,6 +423,57 @@ describe("Vault retention and scope edges", () => {
       expectTokenError(revived.failure, "RETENTION_EXPIRED", "100.150.206")
       expect(yield* vault.sweep()).toEqual({ purged: 1, scanned: 1 })
       expectTokenError(yield* Effect.flip(vault.updateExpiry("opq", t.token, "01/29")), "RETENTION_EXPIRED", "100.150.206")
+    })))
+
+  it("[DELETE-IRREVERSIBLE][RETENTION-PURGE][IDEMPOTENCY] every tombstone the vault writes (delete, sweep, purge of a duplicate) keeps only what docs/security.md lists", () =>
+    runVault(Effect.gen(function*() {
+      const vault = yield* merchants
+      const store = yield* TokenStore.TokenStore
+      const request = { ...card("opq", "c1", PAN_A), merchantRequestId: "r1" }
+      const deleted = yield* vault.tokenize(request)
+      yield* vault.authorizeUse({ merchantId: "opq", token: deleted.token, source: "CIT", mode: "INITIAL", type: "RECURRING" })
+      const swept = yield* vault.tokenize(card("opq", "c2", PAN_B, "01/25"))
+      const purged = yield* vault.tokenize({ merchantId: "opq", customerId: "c3", iban: IBAN_A })
+      const live = new Map<string, TokenRecord.TokenRecord>()
+      for (const t of [deleted, swept, purged]) live.set(t.token, (yield* store.get(t.token))!)
+      expect(live.get(deleted.token)?.agreements.length).toBe(1)
+
+      yield* vault.deleteToken("opq", deleted.token)
+      yield* TestClock.setTime(at(2026, 3, 20))
+      const fresh = yield* vault.tokenize({ merchantId: "opq", customerId: "c3", iban: IBAN_A })
+      expect(fresh.token).not.toBe(purged.token)
+      yield* TestClock.setTime(at(2026, 4, 2))
+      expect(yield* vault.sweep()).toEqual({ purged: 1, scanned: 1 })
+
+      const expected: ReadonlyArray<readonly [string, TokenRecord.Deletion]> = [
+        [deleted.token, { reason: "DEREGISTERED", on: "2025-01-15" as IsoDate.IsoDate }],
+        [purged.token, { reason: "RETENTION", on: "2026-03-20" as IsoDate.IsoDate }],
+        [swept.token, { reason: "RETENTION", on: "2026-04-02" as IsoDate.IsoDate }]
+      ]
+      for (const [token, deletion] of expected) {
+        const before = live.get(token)!
+        const tomb = yield* store.get(token)
+        // Dropped: sealed data, fingerprint, masked PAN, brand, expiry, agreements. Everything else is kept as it was.
+        expect(tomb).toEqual({
+          ...before,
+          status: "DELETED",
+          deletion,
+          sealed: undefined,
+          fingerprint: undefined,
+          maskedPan: "",
+          brand: undefined,
+          expiry: undefined,
+          agreements: [],
+          version: before.version + 1
+        })
+        const stored = JSON.stringify(tomb)
+        for (const gone of [before.sealed!.ciphertext, before.fingerprint!, before.maskedPan.slice(-4)]) {
+          expect(stored).not.toContain(gone)
+        }
+      }
+      // The kept request digest still tells a replay of the deleted token's key from a conflicting one.
+      expect(yield* vault.tokenize(request)).toMatchObject({ token: deleted.token, status: "DELETED" })
+      expectTokenError(yield* Effect.flip(vault.tokenize({ ...request, pan: PAN_C })), "IDEMPOTENCY_CONFLICT")
     })))
 
   it("[GROUP-ACCESS][CUSTOM-TOKEN-UNIQUE] tokenize never hands a merchant a token outside its scopes", () =>
