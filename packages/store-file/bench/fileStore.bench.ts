@@ -18,7 +18,7 @@
  *
  * Run with `pnpm bench file`.
  */
-import type { Group, IsoDate, TokenRecord } from "@tokenvault/core"
+import { type Group, type IsoDate, TokenRecord } from "@tokenvault/core"
 import * as MemoryTokenStore from "@tokenvault/vault/MemoryTokenStore"
 import type * as TokenStore from "@tokenvault/vault/TokenStore"
 import { Effect } from "effect"
@@ -31,6 +31,7 @@ import { fileURLToPath } from "node:url"
 import { compare, print, type Result } from "../../../bench/harness.ts"
 import * as FileTokenStore from "../src/FileTokenStore.ts"
 import * as Ops from "../src/internal/ops.ts"
+import { Writer } from "../src/internal/recordCodec.ts"
 import * as JournalFormat from "../src/JournalFormat.ts"
 
 const b64 = (n: number): string => randomBytes(n).toString("base64url")
@@ -126,18 +127,19 @@ const writeJournal = (dir: string, n: number): { readonly bytes: number; readonl
     position += b.length
   }
   write(JournalFormat.encodeHeader({ flags: 0, generation: 1, firstSequence: 1, journalId }))
-  let buffer = Buffer.allocUnsafe(8 * 1024 * 1024)
+  const buffer = Buffer.allocUnsafe(8 * 1024 * 1024)
+  const writer = new Writer()
   let used = 0
   let jsonBytes = 0
   for (let i = 0; i < n; i++) {
-    const recordJson = Ops.recordJson(tokenizeLike(i, "r_"))
-    jsonBytes += recordJson.length
-    const json = Buffer.from(Ops.insert(recordJson))
-    if (used + json.length + 16 > buffer.length) {
+    const record = tokenizeLike(i, "r_")
+    jsonBytes += JSON.stringify(TokenRecord.toJson(record)).length
+    const operation = Ops.record(writer, Ops.INSERT, record)
+    if (used + operation.length + 16 > buffer.length) {
       write(buffer.subarray(0, used))
       used = 0
     }
-    used = JournalFormat.writeFrame(buffer, used, seed, i + 1, json)
+    used = JournalFormat.writeFrame(buffer, used, seed, i + 1, operation)
   }
   write(buffer.subarray(0, used))
   fs.fsyncSync(fd)

@@ -1,12 +1,12 @@
 /**
- * The on-disk format of the file store's journal, version 1.
+ * The on-disk format of the file store's journal, version 2.
  *
  * **File header** (64 bytes, little-endian):
  *
  * | offset | size | field |
  * |---|---|---|
  * | 0 | 8 | magic `TVJOURNL` |
- * | 8 | 4 | format version (1) |
+ * | 8 | 4 | format version (2) |
  * | 12 | 4 | flags (bit 0: the file opens with a snapshot) |
  * | 16 | 8 | generation (u64) |
  * | 24 | 8 | sequence number of the first frame (u64) |
@@ -15,10 +15,15 @@
  * | 60 | 4 | CRC-32C of bytes 0–59 |
  *
  * **Frame**: `[length u32][crc u32][payload]`, where `payload` is
- * `[sequence u64][UTF-8 JSON of one operation]`, `length` is the payload's
- * length (at most {@link maxPayloadBytes}) and `crc` is the CRC-32C of
+ * `[sequence u64][operation]`, `length` is the payload's length (at most
+ * {@link maxPayloadBytes}) and `crc` is the CRC-32C of
  * `journalId ‖ length ‖ payload`. Sequence numbers increase by exactly one
- * from the header's first sequence number.
+ * from the header's first sequence number. An operation is binary (record
+ * operations: an operation byte `0x01`–`0x03`, then the records) or UTF-8
+ * JSON (every other operation; its first byte is `{`).
+ *
+ * Version 1 (JSON records) files are refused with an unsupported-version
+ * problem, never misread.
  *
  * @since 0.1.0
  */
@@ -33,12 +38,13 @@ import { crc32c } from "./internal/crc32c.ts"
 export const magic: Uint8Array = new TextEncoder().encode("TVJOURNL")
 
 /**
- * The format version this library writes and reads.
+ * The format version this library writes and reads (2: binary records; 1 had
+ * JSON records and is refused).
  *
  * @category models
  * @since 0.1.0
  */
-export const version = 1
+export const version = 2
 
 /**
  * The header's size in bytes.
@@ -66,7 +72,7 @@ export const frameHeaderBytes = 8
 export const maxPayloadBytes = 1024 * 1024
 
 /**
- * The smallest payload: the sequence number and `{}`.
+ * The smallest payload: the sequence number and two bytes (`{}`).
  *
  * @category models
  * @since 0.1.0
@@ -123,7 +129,8 @@ export const encodeHeader = (header: Omit<Header, "version">): Uint8Array => {
 
 /**
  * Decodes a file header; returns a description of the problem when the bytes
- * are not a version-1 header.
+ * are not a header of this {@link version} (another version's header gives
+ * `"unsupported format version N"`).
  *
  * @category decoding
  * @since 0.1.0
@@ -155,17 +162,17 @@ export const checksumSeed = (journalId: Uint8Array): number => crc32c(journalId)
 
 /**
  * Writes one frame into `out` at `at`; returns the offset after it.
- * `json` is the operation's UTF-8 JSON, already encoded.
+ * `operation` is the operation's bytes (binary, or UTF-8 JSON).
  *
  * @category encoding
  * @since 0.1.0
  */
-export const writeFrame = (out: Uint8Array, at: number, seed: number, sequence: number, json: Uint8Array): number => {
-  const length = 8 + json.length
+export const writeFrame = (out: Uint8Array, at: number, seed: number, sequence: number, operation: Uint8Array): number => {
+  const length = 8 + operation.length
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength)
   view.setUint32(at, length, true)
   writeU64(view, at + 8, sequence)
-  out.set(json, at + 16)
+  out.set(operation, at + 16)
   const crc = crc32c(out, crc32c(out, seed, at, at + 4), at + 8, at + 8 + length)
   view.setUint32(at + 4, crc, true)
   return at + 8 + length
@@ -173,13 +180,13 @@ export const writeFrame = (out: Uint8Array, at: number, seed: number, sequence: 
 
 /**
  * The outcome of reading a frame at an offset: a good frame (with its
- * sequence number and the span of its JSON), or why it is not one.
+ * sequence number and where its operation starts), or why it is not one.
  *
  * @category models
  * @since 0.1.0
  */
 export type FrameRead =
-  | { readonly _tag: "Frame"; readonly end: number; readonly sequence: number; readonly jsonStart: number }
+  | { readonly _tag: "Frame"; readonly end: number; readonly sequence: number; readonly operationStart: number }
   | { readonly _tag: "Bad"; readonly problem: "short header" | "bad length" | "past end of file" | "checksum mismatch" }
 
 /**
@@ -197,7 +204,7 @@ export const readFrame = (bytes: Uint8Array, at: number, end: number, seed: numb
   if (at + 8 + length > end) return { _tag: "Bad", problem: "past end of file" }
   const crc = crc32c(bytes, crc32c(bytes, seed, at, at + 4), at + 8, at + 8 + length)
   if (crc !== view.getUint32(at + 4, true)) return { _tag: "Bad", problem: "checksum mismatch" }
-  return { _tag: "Frame", end: at + 8 + length, sequence: readU64(view, at + 8), jsonStart: at + 16 }
+  return { _tag: "Frame", end: at + 8 + length, sequence: readU64(view, at + 8), operationStart: at + 16 }
 }
 
 /**
@@ -229,7 +236,10 @@ export interface ScannedFrame {
   readonly offset: number
   readonly end: number
   readonly sequence: number
-  readonly json: string
+  /** The operation's bytes. */
+  readonly operation: Uint8Array
+  /** The operation's JSON, when it is a JSON operation (not a binary record operation). */
+  readonly json: string | undefined
 }
 
 /**
@@ -250,7 +260,8 @@ export const scan = (bytes: Uint8Array): { readonly header: Header | string; rea
   while (at < bytes.length) {
     const f = readFrame(bytes, at, bytes.length, seed)
     if (f._tag === "Bad") break
-    frames.push({ offset: at, end: f.end, sequence: f.sequence, json: decoder.decode(bytes.subarray(f.jsonStart, f.end)) })
+    const operation = bytes.subarray(f.operationStart, f.end)
+    frames.push({ offset: at, end: f.end, sequence: f.sequence, operation, json: operation[0] === 0x7b ? decoder.decode(operation) : undefined })
     at = f.end
   }
   return { header, frames, stoppedAt: at }

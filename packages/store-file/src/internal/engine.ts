@@ -23,7 +23,6 @@
  * @internal
  */
 import type { TokenRecord } from "@tokenvault/core"
-import { TokenRecord as TR } from "@tokenvault/core"
 import * as MemoryTokenStore from "@tokenvault/vault/MemoryTokenStore"
 import * as TokenStore from "@tokenvault/vault/TokenStore"
 import { Cause, Effect, Exit, Option } from "effect"
@@ -33,6 +32,7 @@ import type * as FileSystem from "../FileSystem.ts"
 import * as JournalFormat from "../JournalFormat.ts"
 import * as Lock from "./lock.ts"
 import * as Ops from "./ops.ts"
+import { CodecError, Writer } from "./recordCodec.ts"
 
 type StoreError = TokenStore.TokenStoreError
 
@@ -74,7 +74,7 @@ interface Entry {
 
 interface Pending {
   readonly ticket: number
-  readonly payloads: ReadonlyArray<string>
+  readonly payloads: ReadonlyArray<Uint8Array>
 }
 
 interface Waiter {
@@ -86,13 +86,16 @@ const JOURNAL = /^journal-(\d{10})\.tvj$/
 const JOURNAL_TMP = /^journal-\d{10}\.tvj\.tmp$/
 const journalName = (generation: number): string => `journal-${String(generation).padStart(10, "0")}.tvj`
 
-/** Payload JSON bytes that fit one frame (the payload also holds the 8-byte sequence number). */
-const MAX_JSON = JournalFormat.maxPayloadBytes - 8
-/** Target JSON size of a snapshot frame. */
+/** Operation bytes that fit one frame (the payload also holds the 8-byte sequence number). */
+const MAX_OP = JournalFormat.maxPayloadBytes - 8
+/** Target operation size of a snapshot frame (a frame is cut once it reaches it). */
 const SNAPSHOT_FRAME = 256 * 1024
+/** The largest encoded record operation: a snapshot frame of records then always fits a frame. */
+const MAX_RECORD = MAX_OP - SNAPSHOT_FRAME
 /** Recovery's read window beyond one frame. */
 const WINDOW_STEP = 16 * 1024 * 1024
-const WINDOW = WINDOW_STEP + JournalFormat.frameHeaderBytes + JournalFormat.maxPayloadBytes
+const FRAME_MAX = JournalFormat.frameHeaderBytes + JournalFormat.maxPayloadBytes
+const WINDOW = WINDOW_STEP + FRAME_MAX
 
 const codeOf = (e: unknown): string => {
   const c = (e as { code?: unknown } | null)?.code
@@ -119,7 +122,10 @@ class CorruptFailure {
   constructor(readonly detail: string) {}
 }
 
-const frameSize = (jsonBytes: number): number => JournalFormat.frameHeaderBytes + 8 + jsonBytes
+const frameSize = (operationBytes: number): number => JournalFormat.frameHeaderBytes + 8 + operationBytes
+
+const TOO_LARGE = "entry too large for a journal frame"
+const utf8 = (json: string): Buffer => Buffer.from(json, "utf8")
 
 const writeAll = async (h: FileSystem.FileHandle, bytes: Uint8Array, position: number): Promise<void> => {
   let done = 0
@@ -156,8 +162,7 @@ class FrameWriter {
   private buffer = Buffer.allocUnsafe(4 * 1024 * 1024)
   private used = 0
   constructor(private readonly h: FileSystem.FileHandle, public position: number, private readonly seed: number, public sequence: number) {}
-  async add(json: string): Promise<number> {
-    const bytes = Buffer.from(json, "utf8")
+  async add(bytes: Uint8Array): Promise<number> {
     const size = frameSize(bytes.length)
     if (this.used + size > this.buffer.length) await this.flush()
     if (size > this.buffer.length) this.buffer = Buffer.allocUnsafe(size)
@@ -200,6 +205,8 @@ class Window {
  */
 export class Engine {
   readonly index: TokenStore.Service
+  /** Encodes records for the write path (one at a time: `prepare` is synchronous). */
+  private readonly writer = new Writer()
   private readonly records = new Map<string, Entry>()
   private readonly byOwner = new Map<string, Set<string>>()
   private readonly groups = new Set<string>()
@@ -349,7 +356,7 @@ export class Engine {
    * in between the check and the queueing, so the journal's order is the
    * indexes' order).
    */
-  write<A>(prepare: () => StoreError | { readonly payloads: ReadonlyArray<string>; readonly value: A }): Effect.Effect<A, StoreError> {
+  write<A>(prepare: () => StoreError | { readonly payloads: ReadonlyArray<Uint8Array>; readonly value: A }): Effect.Effect<A, StoreError> {
     return Effect.suspend(() => {
       const refused = this.refusal()
       if (refused !== undefined) return Effect.fail(refused)
@@ -407,7 +414,7 @@ export class Engine {
     let bytes = 0
     let n = 0
     while (n < this.queue.length && (n === 0 || bytes < this.config.maxBatchBytes)) {
-      for (const p of this.queue[n]!.payloads) bytes += p.length
+      for (const p of this.queue[n]!.payloads) bytes += frameSize(p.length)
       n++
     }
     return this.queue.splice(0, n)
@@ -415,19 +422,13 @@ export class Engine {
 
   private async commitBatch(): Promise<void> {
     const batch = this.takeBatch()
-    const encoded: Array<Buffer> = []
     let total = 0
-    for (const p of batch) {
-      for (const json of p.payloads) {
-        const b = Buffer.from(json, "utf8")
-        encoded.push(b)
-        total += frameSize(b.length)
-      }
-    }
+    for (const p of batch) for (const b of p.payloads) total += frameSize(b.length)
+    // One buffer, one positional write and one fdatasync for the whole group.
     const out = Buffer.allocUnsafe(total)
     let at = 0
     let sequence = this.nextSequence
-    for (const b of encoded) at = JournalFormat.writeFrame(out, at, this.seed, sequence++, b)
+    for (const p of batch) for (const b of p.payloads) at = JournalFormat.writeFrame(out, at, this.seed, sequence++, b)
     try {
       await io("journal write", () => writeAll(this.handle, out, this.writeOffset))
       if (this.config.durability !== "none") await io("journal fdatasync", () => this.handle.datasync())
@@ -528,22 +529,19 @@ export class Engine {
       writer = new FrameWriter(h, JournalFormat.headerBytes, seed, this.nextSequence)
       const w = writer
       await io("compaction write", async () => {
-        for (const chunk of chunks(groups.map((g) => JSON.stringify(g)))) await w.add(Ops.snapshotGroups(chunk.map((j) => JSON.parse(j) as string)))
-        for (let i = 0; i < merchants.length; i += 1000) await w.add(Ops.snapshotMerchants(merchants.slice(i, i + 1000)))
-        let batch: Array<string> = []
-        let size = 0
+        for (const chunk of chunks(groups.map((g) => JSON.stringify(g)))) await w.add(utf8(Ops.snapshotGroups(chunk.map((j) => JSON.parse(j) as string))))
+        for (let i = 0; i < merchants.length; i += 1000) await w.add(utf8(Ops.snapshotMerchants(merchants.slice(i, i + 1000))))
+        const rw = new Writer()
+        Ops.startRecords(rw)
         for (const r of records) {
-          const json = Ops.recordJson(r)
-          if (size + json.length > SNAPSHOT_FRAME && batch.length > 0) {
-            await w.add(Ops.snapshotRecords(batch))
-            batch = []
-            size = 0
+          rw.record(r)
+          if (rw.length >= SNAPSHOT_FRAME) {
+            await w.add(rw.take())
+            Ops.startRecords(rw)
           }
-          batch.push(json)
-          size += json.length + 1
         }
-        if (batch.length > 0) await w.add(Ops.snapshotRecords(batch))
-        await w.add(Ops.snapshotEnd(groups.length, merchants.length, records.length))
+        if (rw.length > 1) await w.add(rw.take())
+        await w.add(utf8(Ops.snapshotEnd(groups.length, merchants.length, records.length)))
         await w.flush()
       })
     } catch (e) {
@@ -699,7 +697,7 @@ export class Engine {
     }
 
     while (at < size) {
-      await w.cover(at)
+      if (at + FRAME_MAX > w.end && w.end < size) await w.cover(at)
       const f = JournalFormat.readFrame(w.buffer, at - w.start, w.end - w.start, seed)
       if (f._tag === "Bad") {
         if (await this.goodFrameAfter(w, at, seed)) corrupt(f.problem)
@@ -709,21 +707,30 @@ export class Engine {
       }
       if (f.sequence !== expected) corrupt(`sequence number ${f.sequence} (a gap or a duplicate)`)
       const frameBytes = f.end + w.start - at
-      const op = Ops.decode(w.buffer.toString("utf8", f.jsonStart, f.end))
-      if (op === undefined) corrupt("not a valid operation")
-      if (pendingStart !== undefined && op!.o !== "mt" && op!.o !== "m") corrupt("membership change interrupted")
-      if (inSnapshot !== (op!.o === "sg" || op!.o === "sm" || op!.o === "sr" || op!.o === "se")) {
+      if (w.buffer[f.operationStart] !== Ops.JSON_OP) {
+        // A binary record operation: insert, update, or a snapshot's records.
+        const { op, records } = Ops.decodeRecords(w.buffer, f.operationStart, f.end) ?? corrupt("not a valid operation")
+        if (pendingStart !== undefined) corrupt("membership change interrupted")
+        if (inSnapshot !== (op === Ops.RECORDS)) corrupt(inSnapshot ? "operation inside the snapshot" : "snapshot entry outside the snapshot")
+        if (op === Ops.INSERT) replayed(this.applyInsert(records[0]!, frameBytes))
+        else if (op === Ops.UPDATE) replayed(this.applyUpdate(records[0]!, frameBytes))
+        else {
+          const share = Math.ceil(frameBytes / records.length)
+          for (const r of records) replayed(this.applyInsert(r, share))
+          snapshotCounts.r += records.length
+        }
+        recordsApplied += records.length
+        at += frameBytes
+        expected++
+        frames++
+        continue
+      }
+      const op = Ops.decode(w.buffer.toString("utf8", f.operationStart, f.end)) ?? corrupt("not a valid operation")
+      if (pendingStart !== undefined && op.o !== "mt" && op.o !== "m") corrupt("membership change interrupted")
+      if (inSnapshot !== (op.o === "sg" || op.o === "sm" || op.o === "se")) {
         corrupt(inSnapshot ? "operation inside the snapshot" : "snapshot entry outside the snapshot")
       }
-      switch (op!.o) {
-        case "i":
-          replayed(this.applyInsert(TR.fromJson(op.r), frameBytes))
-          recordsApplied++
-          break
-        case "u":
-          replayed(this.applyUpdate(TR.fromJson(op.r), frameBytes))
-          recordsApplied++
-          break
+      switch (op.o) {
         case "pm":
           replayed(this.applyPutMerchant(Ops.merchantFromJson(op.m), frameBytes))
           break
@@ -766,13 +773,6 @@ export class Engine {
           }
           snapshotCounts.m += op.m.length
           break
-        case "sr": {
-          const share = Math.ceil(frameBytes / Math.max(1, op.r.length))
-          for (const r of op.r) replayed(this.applyInsert(TR.fromJson(r), share))
-          snapshotCounts.r += op.r.length
-          recordsApplied += op.r.length
-          break
-        }
         case "se":
           if (op.g !== snapshotCounts.g || op.m !== snapshotCounts.m || op.r !== snapshotCounts.r) corrupt("snapshot counts do not match")
           inSnapshot = false
@@ -900,30 +900,36 @@ export class Engine {
   // ---------------------------------------------------------------------------
 
   prepareRecord(kind: "insert" | "update", record: TokenRecord.TokenRecord) {
-    const json = (kind === "insert" ? Ops.insert : Ops.update)(Ops.recordJson(record))
-    const bytes = Buffer.byteLength(json)
-    if (bytes > MAX_JSON) return TokenStore.errors.unavailable("entry too large for a journal frame")
-    const e = kind === "insert" ? this.applyInsert(record, frameSize(bytes)) : this.applyUpdate(record, frameSize(bytes))
-    return e ?? { payloads: [json], value: undefined }
+    let payload: Buffer
+    try {
+      payload = Ops.record(this.writer, kind === "insert" ? Ops.INSERT : Ops.UPDATE, record)
+    } catch (e) {
+      this.writer.reset()
+      if (e instanceof CodecError) return TokenStore.errors.unavailable("record not encodable")
+      throw e
+    }
+    if (payload.length > MAX_RECORD) return TokenStore.errors.unavailable(TOO_LARGE)
+    const size = frameSize(payload.length)
+    const e = kind === "insert" ? this.applyInsert(record, size) : this.applyUpdate(record, size)
+    return e ?? { payloads: [payload], value: undefined }
   }
 
   preparePutMerchant(merchant: Parameters<TokenStore.Service["putMerchant"]>[0]) {
-    const json = Ops.putMerchant(merchant)
-    const bytes = Buffer.byteLength(json)
-    if (bytes > MAX_JSON) return TokenStore.errors.unavailable("entry too large for a journal frame")
-    return this.applyPutMerchant(merchant, frameSize(bytes)) ?? { payloads: [json], value: undefined }
+    const payload = utf8(Ops.putMerchant(merchant))
+    if (payload.length > MAX_OP) return TokenStore.errors.unavailable(TOO_LARGE)
+    return this.applyPutMerchant(merchant, frameSize(payload.length)) ?? { payloads: [payload], value: undefined }
   }
 
   prepareCreateGroup(groupId: string) {
-    const json = Ops.createGroup(groupId)
-    if (Buffer.byteLength(json) > MAX_JSON) return TokenStore.errors.unavailable("entry too large for a journal frame")
-    return this.applyCreateGroup(groupId) ?? { payloads: [json], value: undefined }
+    const payload = utf8(Ops.createGroup(groupId))
+    if (payload.length > MAX_OP) return TokenStore.errors.unavailable(TOO_LARGE)
+    return this.applyCreateGroup(groupId) ?? { payloads: [payload], value: undefined }
   }
 
   prepareMembership(change: TokenStore.MembershipChange) {
     const moved = this.movedBy(change)
-    const payloads = Ops.membership(change, moved, MAX_JSON)
-    for (const p of payloads) if (Buffer.byteLength(p) > MAX_JSON) return TokenStore.errors.unavailable("entry too large for a journal frame")
+    const payloads = Ops.membership(change, moved, MAX_OP).map(utf8)
+    for (const p of payloads) if (p.length > MAX_OP) return TokenStore.errors.unavailable(TOO_LARGE)
     const out = this.applyMembership(change, moved, payloads.reduce((n, p) => n + frameSize(p.length), 0))
     if (out === "divergence") {
       this.poison("index divergence")

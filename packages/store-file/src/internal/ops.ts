@@ -1,27 +1,40 @@
 /**
- * The journal's operations as JSON, and their decoding. Records use the
- * core's `TokenRecord.Json` form; every decoded value is checked against a
- * schema, so a payload whose checksum is good but whose shape is wrong (a
- * writer bug, a foreign file) is corruption, never a half-read record.
+ * The journal's operations and their decoding. Record operations (by far the
+ * most frequent) are binary (`recordCodec.ts`): an operation byte, then
+ * the records. The rest are JSON objects (their first byte is `{`), and every
+ * decoded JSON value is checked against a schema, so a payload whose checksum
+ * is good but whose shape is wrong (a writer bug, a foreign file) is
+ * corruption, never a half-read operation.
+ *
+ * | byte | operation | then |
+ * |---|---|---|
+ * | `0x01` | insert | one record |
+ * | `0x02` | update (compare-and-set; a tombstone is an update) | one record |
+ * | `0x03` | snapshot: records | one or more records, to the end of the payload (one string table) |
  *
  * | `o` | operation | fields |
  * |---|---|---|
- * | `i` | insert | `r`: record |
- * | `u` | update (compare-and-set; a tombstone is an update) | `r`: record |
  * | `pm` | put merchant | `m`: merchant |
  * | `g` | create group | `g`: group id |
  * | `mt` | membership change, continued: more re-scoped tokens | `t`: tokens |
  * | `m` | membership change (applies the change and all `mt` before it) | `c`: change, `t`: tokens, `n`: total |
  * | `sg` | snapshot: groups | `g`: group ids |
  * | `sm` | snapshot: merchants with their group | `m`: merchant entries |
- * | `sr` | snapshot: records | `r`: records |
  * | `se` | snapshot end | `g`, `m`, `r`: counts |
  *
  * @internal
  */
-import { type Group, type Merchant, TokenRecord } from "@tokenvault/core"
+import type { Group, Merchant, TokenRecord } from "@tokenvault/core"
 import type * as TokenStore from "@tokenvault/vault/TokenStore"
 import { Schema } from "effect"
+import { CodecError, Reader, type Writer } from "./recordCodec.ts"
+
+/** Operation bytes of the binary record operations. */
+export const INSERT = 0x01
+export const UPDATE = 0x02
+export const RECORDS = 0x03
+/** The first byte of a JSON operation. */
+export const JSON_OP = 0x7b
 
 const MerchantJson = Schema.Struct({
   merchantId: Schema.String,
@@ -51,15 +64,12 @@ const ChangeJson = Schema.Struct({
 const Count = Schema.Number.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0))
 
 const members = {
-  i: Schema.Struct({ o: Schema.Literal("i"), r: TokenRecord.Json }),
-  u: Schema.Struct({ o: Schema.Literal("u"), r: TokenRecord.Json }),
   pm: Schema.Struct({ o: Schema.Literal("pm"), m: MerchantJson }),
   g: Schema.Struct({ o: Schema.Literal("g"), g: Schema.String }),
   mt: Schema.Struct({ o: Schema.Literal("mt"), t: Schema.Array(Schema.String) }),
   m: Schema.Struct({ o: Schema.Literal("m"), c: ChangeJson, t: Schema.Array(Schema.String), n: Count }),
   sg: Schema.Struct({ o: Schema.Literal("sg"), g: Schema.Array(Schema.String) }),
   sm: Schema.Struct({ o: Schema.Literal("sm"), m: Schema.Array(MerchantEntryJson) }),
-  sr: Schema.Struct({ o: Schema.Literal("sr"), r: Schema.Array(TokenRecord.Json) }),
   se: Schema.Struct({ o: Schema.Literal("se"), g: Count, m: Count, r: Count })
 } as const
 
@@ -68,15 +78,12 @@ export type Op = (typeof members)[keyof typeof members]["Type"]
 
 // One checker per operation, picked by its tag (faster than trying a union's members in turn).
 const checkers: { readonly [K in keyof typeof members]: (u: unknown) => boolean } = {
-  i: Schema.is(members.i),
-  u: Schema.is(members.u),
   pm: Schema.is(members.pm),
   g: Schema.is(members.g),
   mt: Schema.is(members.mt),
   m: Schema.is(members.m),
   sg: Schema.is(members.sg),
   sm: Schema.is(members.sm),
-  sr: Schema.is(members.sr),
   se: Schema.is(members.se)
 }
 
@@ -97,11 +104,34 @@ export const decode = (json: string): Op | undefined => {
   return isOp(u) ? u : undefined
 }
 
-/** The JSON of a record (the core's `Json` form). */
-export const recordJson = (r: TokenRecord.TokenRecord): string => JSON.stringify(TokenRecord.toJson(r))
+/** An insert or update payload of one record. */
+export const record = (w: Writer, op: typeof INSERT | typeof UPDATE, r: TokenRecord.TokenRecord): Buffer => {
+  w.reset()
+  w.byte(op)
+  w.record(r)
+  return w.take()
+}
 
-export const insert = (recordJson: string): string => `{"o":"i","r":${recordJson}}`
-export const update = (recordJson: string): string => `{"o":"u","r":${recordJson}}`
+/** Starts a snapshot frame of records: then `w.record(r)` each, and `w.take()`. */
+export const startRecords = (w: Writer): void => {
+  w.reset()
+  w.byte(RECORDS)
+}
+
+/** The records of a binary operation (`bytes[at, end)` starts with its operation byte); `undefined` when it does not decode exactly. */
+export const decodeRecords = (bytes: Buffer, at: number, end: number): { readonly op: number; readonly records: Array<TokenRecord.TokenRecord> } | undefined => {
+  try {
+    const r = new Reader(bytes, at, end)
+    const op = r.byte()
+    if (op !== INSERT && op !== UPDATE && op !== RECORDS) return undefined
+    const records: Array<TokenRecord.TokenRecord> = [r.record()]
+    if (op === RECORDS) while (!r.done) records.push(r.record())
+    return r.done ? { op, records } : undefined
+  } catch (e) {
+    if (e instanceof CodecError) return undefined
+    throw e
+  }
+}
 
 const merchantFields = (m: Merchant.Merchant) => ({
   merchantId: m.merchantId,
@@ -159,8 +189,6 @@ export const snapshotGroups = (groups: ReadonlyArray<string>): string => JSON.st
 export const snapshotMerchants = (merchants: ReadonlyArray<TokenStore.MerchantEntry>): string =>
   JSON.stringify({ o: "sm", m: merchants.map((m) => ({ ...merchantFields(m), groupId: m.groupId ?? null })) })
 
-/** A snapshot frame of records, from their JSON strings. */
-export const snapshotRecords = (recordJsons: ReadonlyArray<string>): string => `{"o":"sr","r":[${recordJsons.join(",")}]}`
 
 export const snapshotEnd = (groups: number, merchants: number, records: number): string =>
   JSON.stringify({ o: "se", g: groups, m: merchants, r: records })

@@ -1,0 +1,270 @@
+/**
+ * The binary encoding of token records in the journal (format version 2).
+ *
+ * A record is a flags word, three enum bytes and its fields in a fixed order.
+ * Strings are `[varint byte length][UTF-8]`; numbers are `[0][varint]` for
+ * non-negative safe integers and `[1][float64]` otherwise. Fields that repeat
+ * across records (merchant, scope, customer, brand, dates) go through the
+ * frame's string table: `[varint 0][string]` defines the next entry,
+ * `[varint k]` repeats entry `k - 1`. A table lives for one frame, so every
+ * frame decodes on its own, and repeated values decode to one shared string
+ * (less heap, hashed once by the indexes).
+ *
+ * Decoding checks every length, enum and table reference against the frame:
+ * a payload that does not decode exactly is a {@link CodecError}, never a
+ * half-read record.
+ *
+ * @internal
+ */
+import type { CardBrand, Group, IsoDate, PaymentUse, TokenFormat, TokenRecord, TokenStatus } from "@tokenvault/core"
+
+/** A payload that is not a valid encoding. */
+export class CodecError {
+  readonly _tag = "CodecError"
+}
+
+const FORMATS: ReadonlyArray<TokenFormat.Name> = ["registration", "standard", "custom", "opaque"]
+const INSTRUMENTS: ReadonlyArray<TokenRecord.TokenRecord["instrument"]> = ["CARD", "BANK_ACCOUNT"]
+const STATUSES: ReadonlyArray<TokenStatus.Status> = ["ACTIVE", "SUSPENDED", "DELETED"]
+const REASONS: ReadonlyArray<TokenRecord.Deletion["reason"]> = ["DEREGISTERED", "RETENTION"]
+const AGREEMENTS: ReadonlyArray<PaymentUse.AgreementType> = ["UNSCHEDULED", "RECURRING", "INSTALLMENT"]
+
+const F_CUSTOMER = 1
+const F_BRAND = 2
+const F_EXPIRY = 4
+const F_FINGERPRINT = 8
+const F_SEALED = 16
+const F_DELETION = 32
+const F_EXTENDED = 64
+const F_REQUEST_ID = 128
+const F_DIGEST = 256
+const F_ALL = 511
+
+const code = <A>(table: ReadonlyArray<A>, value: A): number => {
+  const i = table.indexOf(value)
+  if (i < 0) throw new CodecError()
+  return i
+}
+
+/** Encodes records into a growing buffer; {@link Writer.take} copies the bytes out and resets. */
+export class Writer {
+  private buffer = Buffer.allocUnsafe(64 * 1024)
+  private at = 0
+  private table = new Map<string, number>()
+
+  get length(): number {
+    return this.at
+  }
+
+  private room(n: number): void {
+    if (this.at + n <= this.buffer.length) return
+    const next = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.at + n))
+    this.buffer.copy(next, 0, 0, this.at)
+    this.buffer = next
+  }
+
+  byte(n: number): void {
+    this.room(1)
+    this.buffer[this.at++] = n
+  }
+
+  varint(n: number): void {
+    this.room(8)
+    while (n >= 0x80) {
+      this.buffer[this.at++] = (n % 0x80) | 0x80
+      n = Math.floor(n / 0x80)
+    }
+    this.buffer[this.at++] = n
+  }
+
+  number(n: number): void {
+    if (Number.isSafeInteger(n) && n >= 0) {
+      this.byte(0)
+      this.varint(n)
+    } else {
+      this.byte(1)
+      this.room(8)
+      this.at = this.buffer.writeDoubleLE(n, this.at)
+    }
+  }
+
+  string(s: string): void {
+    const n = Buffer.byteLength(s, "utf8")
+    this.varint(n)
+    this.room(n)
+    this.at += this.buffer.write(s, this.at, n, "utf8")
+  }
+
+  /** A string through the frame's table. */
+  shared(s: string): void {
+    const k = this.table.get(s)
+    if (k !== undefined) return this.varint(k)
+    this.varint(0)
+    this.string(s)
+    this.table.set(s, this.table.size + 1)
+  }
+
+  record(r: TokenRecord.TokenRecord): void {
+    const flags = (r.customerId !== undefined ? F_CUSTOMER : 0) | (r.brand !== undefined ? F_BRAND : 0) |
+      (r.expiry !== undefined ? F_EXPIRY : 0) | (r.fingerprint !== undefined ? F_FINGERPRINT : 0) |
+      (r.sealed !== undefined ? F_SEALED : 0) | (r.deletion !== undefined ? F_DELETION : 0) | (r.extended ? F_EXTENDED : 0) |
+      (r.merchantRequestId !== undefined ? F_REQUEST_ID : 0) | (r.requestDigest !== undefined ? F_DIGEST : 0)
+    this.varint(flags)
+    this.byte(code(FORMATS, r.format))
+    this.byte(code(INSTRUMENTS, r.instrument))
+    this.byte(code(STATUSES, r.status))
+    this.string(r.token)
+    this.shared(r.merchantId)
+    this.shared(r.scope)
+    if (r.customerId !== undefined) this.shared(r.customerId)
+    if (r.brand !== undefined) this.shared(r.brand)
+    this.string(r.maskedPan)
+    if (r.expiry !== undefined) {
+      this.number(r.expiry.month)
+      this.number(r.expiry.year)
+    }
+    if (r.fingerprint !== undefined) this.string(r.fingerprint)
+    if (r.sealed !== undefined) {
+      this.number(r.sealed.keyVersion)
+      this.string(r.sealed.ciphertext)
+    }
+    if (r.deletion !== undefined) {
+      this.byte(code(REASONS, r.deletion.reason))
+      this.shared(r.deletion.on)
+    }
+    this.shared(r.createdAt)
+    this.shared(r.lastActivity)
+    this.shared(r.retainUntil)
+    this.varint(r.agreements.length)
+    for (const a of r.agreements) {
+      this.byte(code(AGREEMENTS, a.type))
+      this.string(a.initialTransactionId)
+    }
+    if (r.merchantRequestId !== undefined) this.string(r.merchantRequestId)
+    if (r.requestDigest !== undefined) this.string(r.requestDigest)
+    this.number(r.version)
+  }
+
+  /** Copies out what was written and starts a new frame (a new string table). */
+  take(): Buffer {
+    const out = Buffer.from(this.buffer.subarray(0, this.at))
+    this.reset()
+    return out
+  }
+
+  reset(): void {
+    this.at = 0
+    this.table.clear()
+  }
+}
+
+/** Decodes one frame's payload; every read throws {@link CodecError} past the end or on a bad value. */
+export class Reader {
+  private readonly table: Array<string> = []
+  constructor(private readonly buffer: Buffer, public at: number, private readonly end: number) {}
+
+  get done(): boolean {
+    return this.at === this.end
+  }
+
+  byte(): number {
+    if (this.at >= this.end) throw new CodecError()
+    return this.buffer[this.at++]!
+  }
+
+  varint(): number {
+    let n = 0
+    let scale = 1
+    for (let i = 0; i < 8; i++) {
+      const b = this.byte()
+      n += (b & 0x7f) * scale
+      if (b < 0x80) return n
+      scale *= 0x80
+    }
+    throw new CodecError()
+  }
+
+  number(): number {
+    const tag = this.byte()
+    if (tag === 0) return this.varint()
+    if (tag !== 1 || this.at + 8 > this.end) throw new CodecError()
+    const n = this.buffer.readDoubleLE(this.at)
+    this.at += 8
+    return n
+  }
+
+  string(): string {
+    const n = this.varint()
+    const start = this.at
+    if (n > this.end - start) throw new CodecError()
+    this.at = start + n
+    return this.buffer.toString("utf8", start, start + n)
+  }
+
+  shared(): string {
+    const k = this.varint()
+    if (k === 0) {
+      const s = this.string()
+      this.table.push(s)
+      return s
+    }
+    if (k > this.table.length) throw new CodecError()
+    return this.table[k - 1]!
+  }
+
+  private pick<A>(table: ReadonlyArray<A>): A {
+    const i = this.byte()
+    if (i >= table.length) throw new CodecError()
+    return table[i]!
+  }
+
+  record(): TokenRecord.TokenRecord {
+    const flags = this.varint()
+    if (flags > F_ALL) throw new CodecError()
+    const format = this.pick(FORMATS)
+    const instrument = this.pick(INSTRUMENTS)
+    const status = this.pick(STATUSES)
+    const token = this.string()
+    const merchantId = this.shared()
+    const scope = this.shared() as Group.Scope
+    const customerId = flags & F_CUSTOMER ? this.shared() : undefined
+    const brand = flags & F_BRAND ? this.shared() as CardBrand.CardBrand : undefined
+    const maskedPan = this.string()
+    const expiry = flags & F_EXPIRY ? { month: this.number(), year: this.number() } : undefined
+    const fingerprint = flags & F_FINGERPRINT ? this.string() : undefined
+    const sealed = flags & F_SEALED ? { keyVersion: this.number(), ciphertext: this.string() } : undefined
+    const deletion = flags & F_DELETION ? { reason: this.pick(REASONS), on: this.shared() as IsoDate.IsoDate } : undefined
+    const createdAt = this.shared()
+    const lastActivity = this.shared() as IsoDate.IsoDate
+    const retainUntil = this.shared() as IsoDate.IsoDate
+    const count = this.varint()
+    const agreements: Array<PaymentUse.Agreement> = []
+    for (let i = 0; i < count; i++) agreements.push({ type: this.pick(AGREEMENTS), initialTransactionId: this.string() })
+    const merchantRequestId = flags & F_REQUEST_ID ? this.string() : undefined
+    const requestDigest = flags & F_DIGEST ? this.string() : undefined
+    const version = this.number()
+    return {
+      token,
+      format,
+      merchantId,
+      scope,
+      customerId,
+      instrument,
+      brand,
+      maskedPan,
+      expiry,
+      fingerprint,
+      sealed,
+      status,
+      deletion,
+      createdAt,
+      lastActivity,
+      extended: (flags & F_EXTENDED) !== 0,
+      retainUntil,
+      agreements,
+      merchantRequestId,
+      requestDigest,
+      version
+    }
+  }
+}
