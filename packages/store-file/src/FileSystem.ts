@@ -68,6 +68,11 @@ const TOLERATED_DIR_SYNC_ON_WIN32 = new Set(["EPERM", "EISDIR", "EINVAL", "ENOTS
 
 const FLAGS: { readonly [M in OpenMode]: string } = { read: "r", readWrite: "r+", createExclusive: "wx+" }
 
+/** Files the store creates hold cardholder data (or the lock): owner read-write only. */
+const FILE_MODE = 0o600
+/** The store directory: owner only. */
+const DIRECTORY_MODE = 0o700
+
 const wrap = (h: fs.FileHandle): FileHandle => ({
   read: async (buffer, offset, length, position) => (await h.read(buffer, offset, length, position)).bytesRead,
   write: async (buffer, offset, length, position) => (await h.write(buffer, offset, length, position)).bytesWritten,
@@ -78,7 +83,9 @@ const wrap = (h: fs.FileHandle): FileHandle => ({
 })
 
 /**
- * The real file system (`node:fs/promises`). On win32 a directory fsync that
+ * The real file system (`node:fs/promises`). Files it creates get mode `0600`
+ * and directories `0700` (cardholder data at rest: owner only; the umask can
+ * only narrow them further). On win32 a directory fsync that
  * fails with `EPERM`, `EISDIR`, `EINVAL` or `ENOTSUP` is tolerated (Windows
  * cannot fsync a directory; rename durability is weaker there). Everywhere
  * else every error surfaces.
@@ -87,13 +94,13 @@ const wrap = (h: fs.FileHandle): FileHandle => ({
  * @since 0.1.0
  */
 export const node: FileSystem = {
-  open: async (path, mode) => wrap(await fs.open(path, FLAGS[mode])),
+  open: async (path, mode) => wrap(await fs.open(path, FLAGS[mode], FILE_MODE)),
   readFile: (path) => fs.readFile(path),
   rename: (from, to) => fs.rename(from, to),
   link: (existing, newPath) => fs.link(existing, newPath),
   unlink: (path) => fs.unlink(path),
   mkdir: async (path) => {
-    await fs.mkdir(path, { recursive: true })
+    await fs.mkdir(path, { recursive: true, mode: DIRECTORY_MODE })
   },
   readdir: (path) => fs.readdir(path),
   syncDirectory: async (path) => {

@@ -4,6 +4,7 @@ import * as MemoryTokenStore from "@tokenvault/vault/MemoryTokenStore"
 import * as TokenStore from "@tokenvault/vault/TokenStore"
 import { Effect } from "effect"
 import * as fs from "node:fs"
+import * as path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import * as FileTokenStore from "../src/FileTokenStore.ts"
 import { cleanup, dump, failureOf, fc, merchant, numRuns, outcome, record, run, seed, tempDir, type Universe } from "./support.ts"
@@ -18,6 +19,23 @@ describe("FileTokenStore basics", () => {
       expect(store.capabilities).toMatchObject({ name: "file", durability, durable: durability !== "none", multiProcess: false })
       await run(store.close())
     }
+  })
+
+  it.skipIf(process.platform === "win32")("[NO-PAN-LEAK] stored bytes are the owner's only: the store directory is created 0700, journal, snapshot and lock files 0600", async () => {
+    const dir = path.join(tempDir("modes"), "a", "store")
+    const store = await run(FileTokenStore.open(dir))
+    await run(store.insert(record(1)))
+    const modeOf = (p: string) => fs.statSync(p).mode & 0o777
+    expect(modeOf(dir)).toBe(0o700)
+    expect(modeOf(path.dirname(dir))).toBe(0o700)
+    expect(modeOf((await run(store.stats())).file)).toBe(0o600)
+    expect(modeOf(path.join(dir, "LOCK"))).toBe(0o600)
+    await run(store.compact())
+    expect(modeOf((await run(store.stats())).file)).toBe(0o600)
+    expect(fs.readdirSync(dir).map((name) => [name, modeOf(path.join(dir, name))])).toEqual(
+      fs.readdirSync(dir).map((name) => [name, 0o600])
+    )
+    await run(store.close())
   })
 
   it("[DELETE-IRREVERSIBLE][IDEMPOTENCY][DUPLICATE-CARD] refuses duplicates exactly like the memory store, and a refused write writes nothing", async () => {
