@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs"
 import { type Result, machine, write } from "./harness.ts"
+import * as Report from "./Report.ts"
 import { runVaultBench } from "./vault.bench.ts"
 
 const only = process.argv.slice(2)
@@ -26,3 +27,7 @@ for (const [name, path] of external) {
 }
 write("bench-results.json", results)
 console.log(`\nwrote bench-results.json (${results.length} results)`)
+// Only a full run may replace the published table.
+if (only.length === 0 && Report.render("docs/benchmarks.md", results, machine(), new Date().toISOString().slice(0, 10))) {
+  console.log("updated the table in docs/benchmarks.md")
+}
