@@ -31,6 +31,7 @@ export interface FileHandle {
   readonly truncate: (length: number) => Promise<void>
   /** The file's current size (`fstat(2)`). */
   readonly size: () => Promise<number>
+  /** Closes the handle (`close(2)`); the descriptor is released even when it reports an error. */
   readonly close: () => Promise<void>
 }
 
@@ -50,15 +51,19 @@ export type OpenMode = "read" | "readWrite" | "createExclusive"
  * @since 0.1.0
  */
 export interface FileSystem {
+  /** Opens a file; `"createExclusive"` creates it (owner read-write only in {@link node}) and fails with `EEXIST` when it exists. */
   readonly open: (path: string, mode: OpenMode) => Promise<FileHandle>
+  /** Reads a whole (small) file: the lock's owner record. */
   readonly readFile: (path: string) => Promise<Uint8Array>
   /** Atomic replace within one file system (`rename(2)`). */
   readonly rename: (from: string, to: string) => Promise<void>
   /** Atomic create-if-absent of a second name for a file (`link(2)`; fails with `EEXIST`). */
   readonly link: (existing: string, newPath: string) => Promise<void>
+  /** Removes a name (`unlink(2)`); durable once the directory is synced. */
   readonly unlink: (path: string) => Promise<void>
-  /** Creates the directory and its parents when missing. */
+  /** Creates the directory and its parents when missing (owner only in {@link node}). */
   readonly mkdir: (path: string) => Promise<void>
+  /** The names in a directory (`.` and `..` excluded). */
   readonly readdir: (path: string) => Promise<ReadonlyArray<string>>
   /** Makes creations, renames and deletions in the directory durable (`fsync` on the directory). */
   readonly syncDirectory: (path: string) => Promise<void>

@@ -100,6 +100,7 @@ export interface RecoveryStats {
   readonly truncatedBytes: number
   /** Time to read, check and replay the journal. */
   readonly millis: number
+  /** `records` per second of `millis` (wall clock). */
   readonly recordsPerSecond: number
 }
 
@@ -112,10 +113,13 @@ export interface RecoveryStats {
 export interface CompactionReport {
   /** The new file's generation. */
   readonly generation: number
+  /** The journal's size before. */
   readonly bytesBefore: number
+  /** The new file's size (the snapshot). */
   readonly bytesAfter: number
   /** Records (tombstones included) in the snapshot. */
   readonly records: number
+  /** How long the compaction took. */
   readonly millis: number
 }
 
@@ -126,29 +130,41 @@ export interface CompactionReport {
  * @since 0.1.0
  */
 export interface Stats {
+  /** The store's directory. */
   readonly directory: string
   /** The current journal file. */
   readonly file: string
+  /** The current journal's generation (one more per compaction). */
   readonly generation: number
+  /** The journal's size in bytes. */
   readonly fileBytes: number
   /** Superseded bytes compaction would drop (an estimate). */
   readonly deadBytes: number
   /** Records, tombstones included. */
   readonly records: number
+  /** Records that are tombstones. */
   readonly tombstones: number
+  /** Merchants. */
   readonly merchants: number
+  /** Groups. */
   readonly groups: number
+  /** The sequence number the next journal frame gets. */
   readonly nextSequence: number
+  /** The durability the store was opened with. */
   readonly durability: Durability
   /** Why the store is poisoned, if it is. */
   readonly poisoned: string | undefined
+  /** Whether `close` completed. */
   readonly closed: boolean
   /** Write-and-fsync rounds. */
   readonly commits: number
   /** Operations those rounds committed (`committedOperations / commits` is the group-commit factor). */
   readonly committedOperations: number
+  /** Compactions completed since open. */
   readonly compactions: number
+  /** Why the last compaction failed, when it did (cleared by the next success). */
   readonly lastCompactionError: string | undefined
+  /** The recovery that opened the store. */
   readonly recovery: RecoveryStats
 }
 
@@ -161,6 +177,7 @@ export interface Stats {
 export interface FileTokenStore extends TokenStore.Service {
   /** Rewrites the journal as a snapshot of the live state and deletes the old file. */
   readonly compact: () => Effect.Effect<CompactionReport, TokenStore.TokenStoreError>
+  /** The store's current figures (works on a closed or poisoned store too). */
   readonly stats: () => Effect.Effect<Stats>
 }
 

@@ -94,10 +94,15 @@ export const flagSnapshot = 1
  * @since 0.1.0
  */
 export interface Header {
+  /** The format version ({@link version}). */
   readonly version: number
+  /** Flags ({@link flagSnapshot}). */
   readonly flags: number
+  /** The generation, also in the file name. */
   readonly generation: number
+  /** The sequence number of the file's first frame. */
   readonly firstSequence: number
+  /** 16 random bytes; they seed every frame checksum of the file. */
   readonly journalId: Uint8Array
 }
 
@@ -233,8 +238,11 @@ export const goodFrameAfter = (bytes: Uint8Array, from: number, end: number, see
  * @since 0.1.0
  */
 export interface ScannedFrame {
+  /** Where the frame starts in the file. */
   readonly offset: number
+  /** Where it ends (the next frame's offset). */
   readonly end: number
+  /** Its sequence number. */
   readonly sequence: number
   /** The operation's bytes. */
   readonly operation: Uint8Array
