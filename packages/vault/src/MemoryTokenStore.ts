@@ -74,6 +74,13 @@ const sortByToken = (records: Array<TokenRecord.TokenRecord>): Array<TokenRecord
  */
 export interface Options {
   readonly maxPageSize?: number | undefined
+  /**
+   * Offer `bindRequestId` and `getRequestKey`, so a new idempotency key answered with an
+   * existing duplicate token is bound to it even when the token carries another key or
+   * belongs to another group member. Off by default until the conformance kit's vault
+   * model binds keys this way.
+   */
+  readonly requestKeys?: boolean | undefined
 }
 
 /**
@@ -86,6 +93,8 @@ export const make = (options?: Options): TokenStore.Service => {
   const maxPageSize = options?.maxPageSize ?? 1000
   const records = new Map<string, TokenRecord.TokenRecord>()
   const byRequest = new Map<string, string>()
+  /** The digests of keys bound with `bindRequestId` (also in `byRequest`); a record's own key has its digest on the record. */
+  const boundDigests = new Map<string, string | undefined>()
   const byCustomer = new Map<string, Set<string>>()
   const byFingerprint = new Map<string, string | Set<string>>()
   const byScope = new Map<string, Set<string>>()
@@ -163,8 +172,9 @@ export const make = (options?: Options): TokenStore.Service => {
     get: (token) => guard(() => records.get(token)),
     getByRequestId: (merchantId, merchantRequestId) =>
       guard(() => {
-        const token = byRequest.get(merchantId + SEP + merchantRequestId)
-        return token === undefined ? undefined : records.get(token)
+        const key = merchantId + SEP + merchantRequestId
+        const token = byRequest.get(key)
+        return token === undefined || boundDigests.has(key) ? undefined : records.get(token)
       }),
     update: (next) =>
       guardEither(() => {
@@ -261,7 +271,27 @@ export const make = (options?: Options): TokenStore.Service => {
         closed = true
       })
   }
-  return service
+  if (options?.requestKeys !== true) return service
+  const requestKeys: Pick<TokenStore.Service, "bindRequestId" | "getRequestKey"> = {
+    bindRequestId: (bound) =>
+      guardEither(() => {
+        const key = bound.merchantId + SEP + bound.merchantRequestId
+        if (!records.has(bound.token)) return TokenStore.errors.notFound()
+        if (byRequest.has(key)) return TokenStore.errors.duplicate("merchantRequestId")
+        byRequest.set(key, bound.token)
+        boundDigests.set(key, bound.requestDigest)
+        return undefined
+      }),
+    getRequestKey: (merchantId, merchantRequestId) =>
+      guard((): TokenStore.RequestKey | undefined => {
+        const key = merchantId + SEP + merchantRequestId
+        const token = byRequest.get(key)
+        if (token === undefined) return undefined
+        const requestDigest = boundDigests.has(key) ? boundDigests.get(key) : records.get(token)!.requestDigest
+        return { merchantId, merchantRequestId, token, requestDigest }
+      })
+  }
+  return { ...service, ...requestKeys }
 }
 
 /**

@@ -85,6 +85,22 @@ export interface MembershipChange {
 }
 
 /**
+ * An idempotency key bound to the token it was answered with, when that
+ * token was not created by it (a duplicate card answered an ACTIVE token that
+ * carries another key, or none of the asking merchant's).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface RequestKey {
+  readonly merchantId: string
+  readonly merchantRequestId: string
+  readonly token: string
+  /** The keyed digest of the request's payload (`undefined` only for a record stored without one). */
+  readonly requestDigest: string | undefined
+}
+
+/**
  * The record does not exist.
  *
  * @category errors
@@ -197,7 +213,10 @@ export interface Service {
   readonly insert: (record: TokenRecord.TokenRecord) => Effect.Effect<void, TokenStoreError>
   /** The record of a token value, tombstones included, or `undefined`. */
   readonly get: (token: string) => Effect.Effect<TokenRecord.TokenRecord | undefined, TokenStoreError>
-  /** The record a merchant created with `merchantRequestId` (idempotency), or `undefined`. */
+  /**
+   * The record a merchant created with `merchantRequestId` (idempotency), or `undefined`.
+   * Keys bound with `bindRequestId` are not returned here: see `getRequestKey`.
+   */
   readonly getByRequestId: (
     merchantId: string,
     merchantRequestId: string
@@ -252,6 +271,22 @@ export interface Service {
   readonly changeMembership: (change: MembershipChange) => Effect.Effect<number, TokenStoreError>
   /** Releases the store; later calls fail with `Unavailable`. */
   readonly close: () => Effect.Effect<void, TokenStoreError>
+  /**
+   * Binds an idempotency key to an existing token (optional while adapters adopt it; the
+   * vault falls back to the record's own key without it). `Duplicate` (`merchantRequestId`)
+   * when the `(merchantId, merchantRequestId)` pair is taken, by a record or a binding;
+   * `NotFound` when the token does not exist. Bindings outlive deletion, as record keys do,
+   * and `insert` refuses a record whose pair is bound.
+   */
+  readonly bindRequestId?: ((key: RequestKey) => Effect.Effect<void, TokenStoreError>) | undefined
+  /**
+   * The key a merchant used, with its token and digest: a record's own key
+   * (`merchantRequestId`, `requestDigest`) or a bound one; `undefined` when unused.
+   * Present exactly when `bindRequestId` is.
+   */
+  readonly getRequestKey?:
+    | ((merchantId: string, merchantRequestId: string) => Effect.Effect<RequestKey | undefined, TokenStoreError>)
+    | undefined
 }
 
 /**

@@ -13,7 +13,10 @@
  *
  * - Idempotency: the same `merchantRequestId` with the same payload returns
  *   the same token; with a different payload, `IDEMPOTENCY_CONFLICT`. The
- *   payload is compared through a keyed digest, never stored in clear.
+ *   payload is compared through a keyed digest, never stored in clear. A new
+ *   key answered with an existing duplicate token is bound to that token for
+ *   the asking merchant (`TokenStore.bindRequestId`; without it, only on a
+ *   duplicate that has no key yet).
  * - Duplicates: the same card, for the same customer and scope, returns the
  *   existing ACTIVE token (whatever format the new request asked for); when
  *   the new request carries a later expiry, the token's expiry is updated
@@ -463,11 +466,39 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         }
       })
 
+    /** The token a merchant's key was answered with (its own key or a bound one), or IDEMPOTENCY_CONFLICT. */
     const existingByRequest = Effect.fnUntraced(function*(merchantId: string, requestId: string, digest: string) {
-      const existing = yield* s(store.getByRequestId(merchantId, requestId))
-      if (existing === undefined) return undefined
-      if (existing.requestDigest !== digest) return yield* TokenError.make("IDEMPOTENCY_CONFLICT", { rule: "IDEMPOTENCY" })
-      return existing
+      if (store.getRequestKey === undefined) {
+        const existing = yield* s(store.getByRequestId(merchantId, requestId))
+        if (existing !== undefined && existing.requestDigest !== digest) {
+          return yield* TokenError.make("IDEMPOTENCY_CONFLICT", { rule: "IDEMPOTENCY" })
+        }
+        return existing
+      }
+      const key = yield* s(store.getRequestKey(merchantId, requestId))
+      if (key === undefined) return undefined
+      if (key.requestDigest !== digest) return yield* TokenError.make("IDEMPOTENCY_CONFLICT", { rule: "IDEMPOTENCY" })
+      return yield* s(store.get(key.token))
+    })
+
+    /**
+     * Binds a new key to the duplicate token it is answered with. Without `bindRequestId`
+     * (older adapters) the key goes on the record, and only when the record has none.
+     */
+    const bindKey = Effect.fnUntraced(function*(
+      existing: TokenRecord.TokenRecord,
+      merchantId: string,
+      requestId: string | undefined,
+      digest: string | undefined
+    ) {
+      if (requestId === undefined || store.bindRequestId === undefined) return
+      const bound = yield* Effect.result(
+        store.bindRequestId({ merchantId, merchantRequestId: requestId, token: existing.token, requestDigest: digest })
+      )
+      if (Result.isSuccess(bound)) return
+      if (!isDuplicate(bound.failure, "merchantRequestId")) return yield* storeError(bound.failure)
+      // The key was taken concurrently: the same payload is that answer, another one a conflict.
+      return yield* existingByRequest(merchantId, requestId, digest!)
     })
 
     const existingActive = Effect.fnUntraced(function*(
@@ -488,12 +519,14 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
     const reuse = Effect.fnUntraced(function*(
       existing: TokenRecord.TokenRecord,
       instrument: Instrument,
+      merchantId: string,
       requestId: string | undefined,
       digest: string | undefined
     ) {
+      const answered = yield* bindKey(existing, merchantId, requestId, digest)
+      if (answered !== undefined) return answered
       const later = instrument._tag === "Card" && laterExpiry(instrument.expiry, existing.expiry)
-      // Bind a new idempotency key to the token it was answered with, when the token has none yet.
-      const bind = requestId !== undefined && existing.merchantRequestId === undefined
+      const bind = requestId !== undefined && existing.merchantRequestId === undefined && store.bindRequestId === undefined
       if (later || bind) {
         const expiry = later && instrument._tag === "Card" ? instrument.expiry : existing.expiry
         const next: TokenRecord.TokenRecord = {
@@ -563,7 +596,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           if (replay !== undefined) return replay
         }
         const duplicate = lookUp ? yield* existingActive(scope, fingerprint, customerId, today) : undefined
-        if (duplicate !== undefined) return yield* reuse(duplicate, instrument, requestId, digest)
+        if (duplicate !== undefined) return yield* reuse(duplicate, instrument, merchant.merchantId, requestId, digest)
 
         let token: string
         if (format === "custom" && requestToken?._tag === "Custom") {

@@ -52,6 +52,47 @@ const allPages = async (
   return out
 }
 
+describe("MemoryTokenStore request keys", () => {
+  it("[IDEMPOTENCY][DELETE-IRREVERSIBLE] bindRequestId binds a free key to a token: taken pairs are Duplicate, absent tokens NotFound, and bindings hold against insert and deletion", async () => {
+    expect(MemoryTokenStore.make().bindRequestId).toBeUndefined()
+    expect(MemoryTokenStore.make().getRequestKey).toBeUndefined()
+    const store = MemoryTokenStore.make({ requestKeys: true })
+    const bind = store.bindRequestId!
+    const keyOf = store.getRequestKey!
+    const a = makeRecord({ merchantRequestId: "req-1", requestDigest: "d1" })
+    await run(store.insert(a))
+    const own = { merchantId: "m1", merchantRequestId: "req-1", token: a.token, requestDigest: "d1" }
+    expect(await run(keyOf("m1", "req-1"))).toEqual(own)
+    expect(await run(keyOf("m1", "req-2"))).toBeUndefined()
+    const bound = { merchantId: "m1", merchantRequestId: "req-2", token: a.token, requestDigest: "d2" }
+    const other = { merchantId: "m2", merchantRequestId: "req-1", token: a.token, requestDigest: "d3" }
+    await run(bind(bound))
+    await run(bind(other))
+    expect(await run(keyOf("m1", "req-2"))).toEqual(bound)
+    expect(await run(keyOf("m2", "req-1"))).toEqual(other)
+    expect(await run(keyOf("m1", "req-1"))).toEqual(own)
+    // getByRequestId stays the record's own key.
+    expect(await run(store.getByRequestId("m1", "req-2"))).toBeUndefined()
+    expect((await run(store.getByRequestId("m1", "req-1")))?.token).toBe(a.token)
+    for (const taken of [{ ...own, requestDigest: "x" }, { ...bound, requestDigest: "x" }, other]) {
+      expect(await fail(bind(taken))).toMatchObject({ _tag: "Duplicate", constraint: "merchantRequestId" })
+    }
+    expect(await fail(bind({ ...bound, merchantRequestId: "req-9", token: "absent" }))).toMatchObject({ _tag: "NotFound" })
+    expect(await fail(store.insert(makeRecord({ merchantRequestId: "req-2" })))).toMatchObject({ constraint: "merchantRequestId" })
+    expect(await fail(store.insert(makeRecord({ merchantId: "m2", scope: "merchant:m2", merchantRequestId: "req-1" })))).toMatchObject({
+      constraint: "merchantRequestId"
+    })
+    // Updates of the record leave its bindings alone; a tombstone keeps them.
+    await run(store.update({ ...a, extended: true, version: 2 }))
+    await run(store.update(tombstone({ ...a, version: 2 })))
+    expect(await run(keyOf("m1", "req-2"))).toEqual(bound)
+    expect(await run(keyOf("m1", "req-1"))).toEqual(own)
+    await run(store.close())
+    expect(await fail(keyOf("m1", "req-2"))).toMatchObject({ _tag: "Unavailable" })
+    expect(await fail(bind({ ...bound, merchantRequestId: "req-3" }))).toMatchObject({ _tag: "Unavailable" })
+  })
+})
+
 describe("MemoryTokenStore constraints", () => {
   it("[DELETE-IRREVERSIBLE][IDEMPOTENCY][DUPLICATE-CARD] insert refuses a token value (tombstones too), a request id, a second ACTIVE card", async () => {
     const store = MemoryTokenStore.make()

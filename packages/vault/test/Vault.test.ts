@@ -249,6 +249,41 @@ describe("Vault under concurrent fibers", () => {
       { interleave: true }
     ))
 
+  it("[IDEMPOTENCY][DUPLICATE-CARD] concurrent requests with one new key, each answered by an existing duplicate: one payload takes the key, the rest IDEMPOTENCY_CONFLICT", () =>
+    runVault(
+      Effect.gen(function*() {
+        const vault = yield* merchants
+        const pans = Array.from({ length: 6 }, (_, i) => withCheckDigit(`49100000000000${i}`))
+        const existing = new Map<string, string>()
+        for (const [i, pan] of pans.entries()) {
+          existing.set(pan, (yield* vault.tokenize({ ...card("opq", "c1", pan), merchantRequestId: `own-${i}` })).token)
+        }
+        const results = yield* Effect.all(
+          [...pans, ...pans].map((pan) => Effect.result(vault.tokenize({ ...card("opq", "c1", pan), merchantRequestId: "shared" }))),
+          { concurrency: "unbounded" }
+        )
+        const wins = results.filter(Result.isSuccess).map((r) => r.success.token)
+        expect(wins).toHaveLength(2)
+        expect(new Set(wins).size).toBe(1)
+        expect([...existing.values()]).toContain(wins[0])
+        for (const r of results.filter(Result.isFailure)) expectTokenError(r.failure, "IDEMPOTENCY_CONFLICT")
+        expect(yield* vault.listByMerchant("opq")).toHaveLength(pans.length)
+      }),
+      { interleave: true, store: MemoryTokenStore.make({ requestKeys: true }) }
+    ))
+
+  it("[IDEMPOTENCY][DUPLICATE-CARD] over a store without request keys, a key-less duplicate still takes the new key on its record", () =>
+    runVault(Effect.gen(function*() {
+      const vault = yield* merchants
+      const store = yield* TokenStore.TokenStore
+      expect(store.bindRequestId).toBeUndefined()
+      const t = yield* vault.tokenize(card("opq", "c1", PAN_A))
+      const keyed = { ...card("opq", "c1", PAN_A), merchantRequestId: "late" }
+      expect((yield* vault.tokenize(keyed)).token).toBe(t.token)
+      expect((yield* store.get(t.token))?.merchantRequestId).toBe("late")
+      expectTokenError(yield* Effect.flip(vault.tokenize({ ...keyed, pan: PAN_B })), "IDEMPOTENCY_CONFLICT")
+    })))
+
   it("[CUSTOM-TOKEN-UNIQUE] concurrent requests for one custom value and different cards: one token, the rest 1163", () =>
     runVault(
       Effect.gen(function*() {

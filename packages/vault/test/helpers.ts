@@ -255,7 +255,7 @@ export const effectDriver = async (options: DriverOptions = {}): Promise<Driver>
   const store = Layer.effect(
     TokenStore.TokenStore,
     Effect.map(Effect.service(TokenStore.TokenStore), tracker.wrap)
-  ).pipe(Layer.provide(MemoryTokenStore.layer({ maxPageSize: options.maxPageSize })))
+  ).pipe(Layer.provide(MemoryTokenStore.layer({ maxPageSize: options.maxPageSize, requestKeys: true })))
   const random = options.random === undefined ? NodeSecureRandom.layer : Layer.succeed(SecureRandom.SecureRandom, options.random)
   const ports = Layer.mergeAll(store, NodeCardCrypto.layer(options.keys ?? KEYS), random)
   const runtime = ManagedRuntime.make(Layer.mergeAll(Vault.layer.pipe(Layer.provide(ports)), TestClock.layer()))
@@ -287,7 +287,7 @@ export const promiseDriver = async (options: DriverOptions = {}): Promise<Driver
   const tracker = makeTracker()
   let now = options.start ?? T0
   const pv = await PromiseVault.createVault({
-    store: tracker.wrap(MemoryTokenStore.make({ maxPageSize: options.maxPageSize })),
+    store: tracker.wrap(MemoryTokenStore.make({ maxPageSize: options.maxPageSize, requestKeys: true })),
     crypto: NodeCardCrypto.make(options.keys ?? KEYS),
     random: options.random,
     now: () => now
@@ -1283,6 +1283,43 @@ export const useCaseSuite = (api: string, makeDriver: MakeDriver): void => {
           expect(answered.token).toBe(existing.token)
           // Same key, different card: the key was already used with another payload.
           await expectCode(v.tokenize({ ...card("m-opq", "c1", PAN_B), merchantRequestId: "req-dup" }), "IDEMPOTENCY_CONFLICT")
+        })
+      )
+
+      it(
+        "[IDEMPOTENCY][DUPLICATE-CARD] a new key answered with a duplicate that already carries another key is bound too: another payload under it is IDEMPOTENCY_CONFLICT",
+        run(async (d, v) => {
+          const first = await v.tokenize({ ...card("m-opq", "c1", PAN_A), merchantRequestId: "req-1" })
+          const second = { ...card("m-opq", "c1", PAN_A), merchantRequestId: "req-2" }
+          expect((await v.tokenize(second)).token).toBe(first.token)
+          expect((await v.tokenize(second)).token).toBe(first.token)
+          await expectCode(v.tokenize({ ...second, pan: PAN_B }), "IDEMPOTENCY_CONFLICT")
+          await expectCode(v.tokenize({ ...second, customerId: "c2" }), "IDEMPOTENCY_CONFLICT")
+          await expectCode(v.tokenize({ ...second, requestToken: "MASKEDPAN" }), "IDEMPOTENCY_CONFLICT")
+          expect(d.tracker.tokens.size).toBe(1)
+          // Both keys stay with the token after it is deleted.
+          await v.deleteToken("m-opq", first.token)
+          expect(await v.tokenize(second)).toMatchObject({ token: first.token, status: "DELETED" })
+          await expectCode(v.tokenize({ ...second, pan: PAN_B }), "IDEMPOTENCY_CONFLICT")
+          expect((await v.tokenize({ ...card("m-opq", "c1", PAN_A), merchantRequestId: "req-1" })).token).toBe(first.token)
+        })
+      )
+
+      it(
+        "[IDEMPOTENCY][GROUP-ACCESS] a key is the asking merchant's: answered with a group member's token, it binds for that merchant only",
+        run(async (_d, v) => {
+          for (const m of ["k1", "k2"]) await v.addMerchant({ merchantId: m })
+          await v.createGroup("K")
+          await v.joinGroup("K", "k1", false)
+          await v.joinGroup("K", "k2", false)
+          const owned = await v.tokenize(card("k1", "c1", PAN_A))
+          const asked = { ...card("k2", "c1", PAN_A), merchantRequestId: "req-g" }
+          expect((await v.tokenize(asked)).token).toBe(owned.token)
+          await expectCode(v.tokenize({ ...asked, pan: PAN_B }), "IDEMPOTENCY_CONFLICT")
+          // The owner's key space is untouched: its own "req-g" is a fresh key.
+          const own = await v.tokenize({ ...card("k1", "c1", PAN_B), merchantRequestId: "req-g" })
+          expect(own.token).not.toBe(owned.token)
+          expect(own.merchantId).toBe("k1")
         })
       )
 
