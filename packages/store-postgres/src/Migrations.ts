@@ -18,6 +18,9 @@
  *   so concurrent vault instances cannot issue two ACTIVE tokens for one card,
  *   customer and scope.
  * - `tv_merchants_prefix_key`: a merchant prefix is unique.
+ * - `merchants.version` (migration 2) is bumped by every change to a
+ *   merchant or its membership: it validates the store's merchant cache and
+ *   makes those changes compare-and-set.
  * - Partial indexes serve every query of the port (customer, fingerprint,
  *   scope, due-for-purge) without touching tombstones; `tv_tokens_owner`
  *   serves re-scoping.
@@ -136,6 +139,11 @@ export const migrations: ReadonlyArray<Migration> = [
       `CREATE INDEX tv_tokens_owner ON ${s}.tokens (merchant_id, scope)`,
       `CREATE INDEX tv_tokens_due ON ${s}.tokens (retain_until, token) WHERE status <> 'DELETED'`
     ]
+  },
+  {
+    version: 2,
+    name: "merchant versions: cache validation and compare-and-set on merchants",
+    statements: (s) => [`ALTER TABLE ${s}.merchants ADD COLUMN version bigint NOT NULL DEFAULT 1`]
   }
 ]
 

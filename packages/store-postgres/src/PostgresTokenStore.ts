@@ -13,6 +13,16 @@
  *   version = $v - 1`, and when no row changed, `NotFound` or `Conflict`;
  * - `changeMembership` (membership and re-scoping) in one transaction,
  *   all-or-nothing on the ACTIVE-fingerprint index.
+ * - merchants cached in memory (`merchantCacheMs`) but never trusted: every
+ *   change bumps the merchant row's `version`; the store remembers, per
+ *   fiber, the version `getMerchant` answered with, and that fiber's next
+ *   statement confirms it (a mismatch fails with `Conflict`). An `insert`
+ *   after such a read runs only while the owner is still at that version,
+ *   under a lock a membership change waits for, so a token never lands in
+ *   the scope of a membership being changed; `putMerchant` after such a read
+ *   is an insert (`Duplicate("merchant")` when registered meanwhile) or a
+ *   compare-and-set on that version, and `changeMembership` is
+ *   compare-and-set on it.
  *
  * Connection problems (server down or restarting, connect or statement
  * timeout, too many connections) fail with reason `Unavailable`; the store
@@ -43,6 +53,7 @@ import * as TokenStore from "@tokenvault/vault/TokenStore"
 import { Effect, Layer } from "effect"
 import pg from "pg"
 import { isConnectionError, isRetryableTransaction, toStoreError } from "./internal/errors.ts"
+import { type Cache, makeCache, type Seen, versionOf } from "./internal/merchants.ts"
 import { fromRow, SELECT_LIST, TOKEN_COLUMNS, type TokenRow, toParams } from "./internal/rows.ts"
 import * as Migrations from "./Migrations.ts"
 
@@ -92,6 +103,13 @@ export interface Options {
    * operations fail with `Unavailable` until `migrate()` has run.
    */
   readonly autoMigrate?: boolean | undefined
+  /**
+   * How long (milliseconds) a merchant read stays in the store's cache
+   * (default 5 000; `0` disables it). Every cached answer is confirmed by the
+   * caller's next statement, so this bounds how often a change made by
+   * another instance costs a `Conflict`, never how stale an answer can be.
+   */
+  readonly merchantCacheMs?: number | undefined
 }
 
 /**
@@ -182,7 +200,8 @@ export const make = (options: Options): Effect.Effect<PostgresTokenStore, TokenS
     // An idle connection that breaks (server restart) is reported here; the
     // pool drops it. Without a listener, the process would crash.
     if (external === undefined) pool.on("error", () => undefined)
-    return Effect.succeed(build(pool, external === undefined, schemaName, maxPageSize, options.autoMigrate ?? true))
+    const cache = makeCache(options.merchantCacheMs ?? 5_000)
+    return Effect.succeed(build(pool, external === undefined, schemaName, maxPageSize, options.autoMigrate ?? true, cache))
   })
 
 /**
@@ -202,7 +221,8 @@ const build = (
   ownsPool: boolean,
   schemaName: string,
   maxPageSize: number,
-  autoMigrate: boolean
+  autoMigrate: boolean,
+  cache: Cache
 ): PostgresTokenStore => {
   const S = `"${schemaName}"`
   const T = `${S}.tokens`
@@ -218,7 +238,22 @@ const build = (
   const placeholders = TOKEN_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")
   const q = {
     insert: stmt("insert", `INSERT INTO ${T} (${SELECT_LIST}) VALUES (${placeholders})`),
+    // Inserts only while the owner is at the version the caller read, under a
+    // key-share lock that a membership change (FOR UPDATE) waits for, and that
+    // waits for one: the token lands in the scope of the current membership.
+    insertChecked: stmt(
+      "insert_checked",
+      `INSERT INTO ${T} (${SELECT_LIST}) SELECT ${placeholders}
+       WHERE EXISTS (SELECT 1 FROM ${S}.merchants WHERE merchant_id = $3 AND version = $25 FOR KEY SHARE)`
+    ),
     get: stmt("get", `SELECT ${SELECT_LIST} FROM ${T} WHERE token = $1`),
+    // The same, plus the version of the merchant the caller read.
+    getChecked: stmt(
+      "get_checked",
+      `SELECT (SELECT version FROM ${S}.merchants WHERE merchant_id = $2) AS merchant_version,
+       ${TOKEN_COLUMNS.map((c) => `t.${c}`).join(", ")} FROM (VALUES (1)) AS one LEFT JOIN ${T} t ON t.token = $1`
+    ),
+    merchantVersion: stmt("merchant_version", `SELECT version FROM ${S}.merchants WHERE merchant_id = $1`),
     getByRequestId: stmt(
       "get_by_request",
       `SELECT ${SELECT_LIST} FROM ${T} WHERE merchant_id = $1 AND merchant_request_id = $2`
@@ -258,7 +293,7 @@ const build = (
     ),
     getMerchant: stmt(
       "get_merchant",
-      `SELECT m.merchant_id, m.prefix, m.format, m.tokenization, m.luhn, ms.group_id
+      `SELECT m.merchant_id, m.prefix, m.format, m.tokenization, m.luhn, ms.group_id, m.version
        FROM ${S}.merchants m LEFT JOIN ${S}.memberships ms ON ms.merchant_id = m.merchant_id WHERE m.merchant_id = $1`
     ),
     listMerchants: stmt(
@@ -270,7 +305,18 @@ const build = (
       "put_merchant",
       `INSERT INTO ${S}.merchants (merchant_id, prefix, format, tokenization, luhn) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (merchant_id) DO UPDATE SET prefix = EXCLUDED.prefix, format = EXCLUDED.format,
-       tokenization = EXCLUDED.tokenization, luhn = EXCLUDED.luhn`
+       tokenization = EXCLUDED.tokenization, luhn = EXCLUDED.luhn, version = ${S}.merchants.version + 1`
+    ),
+    // After the caller read the merchant as absent: a concurrent registration makes this fail (Duplicate).
+    addMerchant: stmt(
+      "add_merchant",
+      `INSERT INTO ${S}.merchants (merchant_id, prefix, format, tokenization, luhn) VALUES ($1, $2, $3, $4, $5)`
+    ),
+    // After the caller read version $6: compare-and-set.
+    replaceMerchant: stmt(
+      "replace_merchant",
+      `UPDATE ${S}.merchants SET prefix = $2, format = $3, tokenization = $4, luhn = $5, version = version + 1
+       WHERE merchant_id = $1 AND version = $6`
     ),
     createGroup: stmt("create_group", `INSERT INTO ${S}.groups (group_id) VALUES ($1)`),
     hasGroup: stmt("has_group", `SELECT EXISTS (SELECT 1 FROM ${S}.groups WHERE group_id = $1) AS present`)
@@ -400,6 +446,27 @@ const build = (
     values: ReadonlyArray<unknown>
   ): Promise<pg.QueryResult<R>> => pool.query<R>({ name: s.name, text: s.text, values: values as Array<unknown> })
 
+  /** Fails with `Conflict` (and evicts the entry) when the merchant is no longer at the version the caller read. */
+  const stale = (seen: Seen): never => {
+    cache.evict(seen.merchantId)
+    throw TokenStore.errors.conflict()
+  }
+  const verify = (seen: Seen, current: string | number | null | undefined): void => {
+    if (versionOf(current) !== seen.version) stale(seen)
+    seen.verified = true
+  }
+
+  /** Confirms the fiber's unconfirmed merchant read, by a statement of its own. */
+  const confirm = async (seen: Seen | undefined): Promise<void> => {
+    if (seen === undefined || seen.verified) return
+    const r = await query<{ version: string }>(q.merchantVersion, [seen.merchantId])
+    verify(seen, r.rows[0]?.version)
+  }
+
+  /** A read that first confirms what the calling fiber read of its merchant. */
+  const read = <A>(f: () => Promise<A>): Effect.Effect<A, TokenStore.TokenStoreError> =>
+    Effect.withFiber((fiber) => run(() => confirm(cache.seenBy(fiber)).then(f)))
+
   const limitOf = (request: TokenStore.PageRequest): number =>
     Math.max(1, Math.min(Number.isFinite(request.limit) ? Math.floor(request.limit) : 1, maxPageSize))
 
@@ -412,6 +479,7 @@ const build = (
     readonly tokenization: boolean
     readonly luhn: string
     readonly group_id: string | null
+    readonly version?: string
   }
   const toMerchant = (r: MerchantRow): TokenStore.MerchantEntry => ({
     merchantId: r.merchant_id,
@@ -444,10 +512,34 @@ const build = (
       }),
     end,
     close: end,
-    insert: (record) => run(() => query(q.insert, toParams(record)).then(() => undefined)),
-    get: (token) => run(() => query<TokenRow>(q.get, [token]).then((r) => (r.rows[0] === undefined ? undefined : fromRow(r.rows[0])))),
+    insert: (record) =>
+      Effect.withFiber((fiber) => {
+        const seen = cache.seenBy(fiber)
+        if (seen === undefined || seen.merchantId !== record.merchantId) {
+          return run(() => query(q.insert, toParams(record)).then(() => undefined))
+        }
+        return run(() =>
+          query(q.insertChecked, [...toParams(record), seen.version]).then((r) => {
+            if (r.rowCount === 0) stale(seen)
+          })
+        )
+      }),
+    get: (token) =>
+      Effect.withFiber((fiber) => {
+        const seen = cache.seenBy(fiber)
+        if (seen === undefined || seen.verified) {
+          return run(() => query<TokenRow>(q.get, [token]).then((r) => (r.rows[0] === undefined ? undefined : fromRow(r.rows[0]))))
+        }
+        return run(() =>
+          query<TokenRow & { merchant_version: string | null }>(q.getChecked, [token, seen.merchantId]).then((r) => {
+            const row = r.rows[0]!
+            verify(seen, row.merchant_version)
+            return row.token === null ? undefined : fromRow(row)
+          })
+        )
+      }),
     getByRequestId: (merchantId, merchantRequestId) =>
-      run(() =>
+      read(() =>
         query<TokenRow>(q.getByRequestId, [merchantId, merchantRequestId]).then((r) =>
           r.rows[0] === undefined ? undefined : fromRow(r.rows[0])
         )
@@ -461,11 +553,11 @@ const build = (
         })
       ),
     findByCustomer: (scope, customerId) =>
-      run(() => query<TokenRow>(q.byCustomer, [scope, customerId]).then((r) => rowsToRecords(r.rows))),
+      read(() => query<TokenRow>(q.byCustomer, [scope, customerId]).then((r) => rowsToRecords(r.rows))),
     findByFingerprint: (scope, fingerprint) =>
-      run(() => query<TokenRow>(q.byFingerprint, [scope, fingerprint]).then((r) => rowsToRecords(r.rows))),
+      read(() => query<TokenRow>(q.byFingerprint, [scope, fingerprint]).then((r) => rowsToRecords(r.rows))),
     listByScope: (scope, request) =>
-      run(async () => {
+      read(async () => {
         const limit = limitOf(request)
         const r = request.cursor === undefined
           ? await query<TokenRow>(q.scopeFirst, [scope, limit + 1])
@@ -489,26 +581,55 @@ const build = (
         return { items, cursor: r.rows.length > limit && last !== undefined ? last.retainUntil + SEP + last.token : undefined }
       }),
     getMerchant: (merchantId) =>
-      run(() =>
-        query<MerchantRow>(q.getMerchant, [merchantId]).then((r) => (r.rows[0] === undefined ? undefined : toMerchant(r.rows[0])))
-      ),
-    putMerchant: (merchant) =>
-      run(() =>
-        query(q.putMerchant, [merchant.merchantId, merchant.prefix, merchant.format, merchant.tokenization, merchant.luhn]).then(
-          () => undefined
+      Effect.withFiber((fiber) => {
+        const hit = closed ? undefined : cache.lookup(merchantId)
+        if (hit !== undefined) {
+          cache.see(fiber, { merchantId, version: hit.version, verified: false })
+          return Effect.succeed(hit.entry)
+        }
+        return run(() =>
+          query<MerchantRow>(q.getMerchant, [merchantId]).then((r) => {
+            const row = r.rows[0]
+            const version = versionOf(row?.version)
+            cache.see(fiber, { merchantId, version, verified: true })
+            if (row === undefined) return undefined
+            const entry = toMerchant(row)
+            cache.remember(entry, version)
+            return entry
+          })
         )
-      ),
+      }),
+    putMerchant: (merchant) =>
+      Effect.withFiber((fiber) => {
+        const seen = cache.take(fiber, merchant.merchantId)
+        const values = [merchant.merchantId, merchant.prefix, merchant.format, merchant.tokenization, merchant.luhn]
+        return run(async () => {
+          try {
+            if (seen === undefined) await query(q.putMerchant, values)
+            else if (seen.version === 0) await query(q.addMerchant, values)
+            else if ((await query(q.replaceMerchant, [...values, seen.version])).rowCount === 0) stale(seen)
+          } finally {
+            cache.evict(merchant.merchantId)
+          }
+        })
+      }),
     listMerchants: () => run(() => query<MerchantRow>(q.listMerchants, []).then((r) => r.rows.map(toMerchant))),
     createGroup: (groupId) => run(() => query(q.createGroup, [groupId]).then(() => undefined)),
-    hasGroup: (groupId) => run(() => query<{ present: boolean }>(q.hasGroup, [groupId]).then((r) => r.rows[0]!.present)),
+    hasGroup: (groupId) => read(() => query<{ present: boolean }>(q.hasGroup, [groupId]).then((r) => r.rows[0]!.present)),
     changeMembership: (change) =>
-      run(() =>
-        transaction(async (client) => {
-          // Locking the merchant row serializes membership changes of one merchant.
-          const merchant = await client.query(`SELECT 1 FROM ${S}.merchants WHERE merchant_id = $1 FOR UPDATE`, [
-            change.merchantId
-          ])
+      Effect.withFiber((fiber) => {
+        const seen = cache.take(fiber, change.merchantId)
+        return run(() => transaction(async (client) => {
+          // Locking the merchant row serializes membership changes of one
+          // merchant, and waits for (and holds off) checked inserts. The
+          // change is compare-and-set on the version the caller read.
+          const merchant = await client.query<{ version: string }>(
+            `SELECT version FROM ${S}.merchants WHERE merchant_id = $1 FOR UPDATE`,
+            [change.merchantId]
+          )
           if (merchant.rowCount === 0) throw TokenStore.errors.notFound()
+          if (seen !== undefined) verify(seen, merchant.rows[0]!.version)
+          await client.query(`UPDATE ${S}.merchants SET version = version + 1 WHERE merchant_id = $1`, [change.merchantId])
           if (change.groupId !== undefined) {
             const group = await client.query(`SELECT 1 FROM ${S}.groups WHERE group_id = $1 FOR KEY SHARE`, [change.groupId])
             if (group.rowCount === 0) throw TokenStore.errors.notFound()
@@ -534,7 +655,7 @@ const build = (
             )
           }
           return moved
-        })
-      )
+        }).finally(() => cache.evict(change.merchantId)))
+      })
   }
 }
