@@ -18,10 +18,11 @@
  *
  * @since 0.1.0
  */
-import { TokenError, type TokenFormat, type TokenStatus } from "@tokenvault/core"
+import type { TokenFormat, TokenStatus } from "@tokenvault/core"
 import type { Vault } from "@tokenvault/vault"
-import type * as Keyring from "@tokenvault/vault/Keyring"
-import { Cause, Effect, Exit, Layer, Option, Redacted } from "effect"
+import * as EncryptedTokenize from "@tokenvault/vault/EncryptedTokenize"
+import * as Keyring from "@tokenvault/vault/Keyring"
+import { Cause, DateTime, Effect, Exit, Layer, Option, Redacted } from "effect"
 import { Argument, CliOutput, Command, Flag } from "effect/cli"
 import * as ArgvGuard from "./ArgvGuard.ts"
 import * as CliFailure from "./CliFailure.ts"
@@ -301,6 +302,10 @@ const tokenize = Command.make("tokenize", {
     )
   })).pipe(Command.withDescription("Tokenize a card read from standard input (never from argv)"))
 
+/** AlliancePay's encrypted token creation over the vault directory, the keyring as card intake. */
+const encryptedOf = (home: VaultDir.Home) =>
+  EncryptedTokenize.make({ vault: home.vault, store: home.store, intake: Keyring.cardIntake(home.keyring) })
+
 const tokenizeEncrypted = Command.make("tokenize-encrypted", {
   merchant: merchantFlag,
   customer: Flag.String("customer").pipe(Flag.withMetavar("ID"), Flag.withDescription("The customer id")),
@@ -310,19 +315,13 @@ const tokenizeEncrypted = Command.make("tokenize-encrypted", {
 }, (input) =>
   withVault((home) =>
     Effect.gen(function*() {
-      const merchant = yield* home.store.getMerchant(input.merchant)
-      if (merchant === undefined) return yield* TokenError.make("MERCHANT_UNKNOWN")
-      const card = yield* home.keyring.decryptCard(
-        input.merchant,
-        { encryptedCardNumber: input.card, encryptedExpDate: input.expDate },
-        { luhn: merchant.luhn }
-      )
-      const view = yield* home.vault.tokenize({
+      const view = yield* encryptedOf(home).createView({
         merchantId: input.merchant,
         customerId: input.customer,
-        pan: card.pan,
-        expiry: card.expiry,
-        merchantRequestId: input.requestId
+        encryptedCardNumber: input.card,
+        encryptedExpDate: input.expDate,
+        merchantRequestId: input.requestId,
+        date: DateTime.formatIso(yield* DateTime.now)
       })
       return tokenPrinted(view)
     })
@@ -331,9 +330,7 @@ const tokenizeEncrypted = Command.make("tokenize-encrypted", {
 const publicKey = Command.make("public-key", { merchant: merchantFlag }, (input) =>
   withVault((home) =>
     Effect.gen(function*() {
-      const merchant = yield* home.store.getMerchant(input.merchant)
-      if (merchant === undefined) return yield* TokenError.make("MERCHANT_UNKNOWN")
-      const jwk = yield* home.keyring.publicJwk(input.merchant)
+      const jwk = yield* encryptedOf(home).publicJwk(input.merchant)
       return { json: jwk, human: () => JSON.stringify(jwk, null, 2) } satisfies Printed
     })
   )).pipe(Command.withDescription("Print the merchant's public encryption key (P-384 JWK)"))
