@@ -13,7 +13,7 @@
  *      `packages/*\/src` (for example `TokenError.make(..., { rule: "PAN-LUHN" })`);
  *    - the tests that check it: `it`/`test`/`describe` calls (with any
  *      modifier: `.each`, `.prop`, `.skipIf(...)`, ...) in
- *      `packages/*\/test/**\/*.test.ts` and `conformance/test/**\/*.ts` whose
+ *      `packages/*\/test/**\/*.ts` (shared suites included) and `conformance/test/**\/*.ts` whose
  *      title names the ID in square brackets (`[PAN-LUHN]`, or several IDs in
  *      one bracket separated by spaces or commas);
  *    - the conformance properties that check it: any string literal equal to
@@ -23,9 +23,11 @@
  *
  *    The files are parsed with the TypeScript compiler, not matched with
  *    regular expressions, so comments never count. The build fails (exit 1)
- *    when a rule has no test, when an `enforcedBy` entry names a file that does
- *    not exist, or when a documented example (retention dates, Luhn policy)
- *    disagrees with the code.
+ *    when a rule has no test, no source or no `enforcedBy` entry, when an
+ *    `enforcedBy` entry names a file that does not exist or a symbol not
+ *    declared in it, when PAN-LUHN's statement names a Luhn policy the code
+ *    does not have, or when a documented example (retention dates, Luhn
+ *    policy) disagrees with the code.
  *
  *    The same step writes the generated blocks of `docs/domain.md` (tables
  *    computed by the functions they describe) and of `docs/architecture.md`
@@ -95,9 +97,13 @@ const FORBIDDEN_IMPORTS: Readonly<Record<string, ReadonlyArray<string>>> = {
   core: ["node:*"]
 }
 
-/** Where tests are looked for: [directory, file suffix]. */
+/**
+ * Where tests are looked for: [directory, file suffix]. Every `.ts` file, not
+ * only `*.test.ts`: a shared suite (`packages/vault/test/helpers.ts`, run by
+ * two test files over two drivers) declares its tests in a helper module.
+ */
 const TEST_ROOTS: ReadonlyArray<readonly [string, string]> = [
-  ...readdirIfExists(path.join(ROOT, "packages")).map((p) => [`packages/${p}/test`, ".test.ts"] as const),
+  ...readdirIfExists(path.join(ROOT, "packages")).map((p) => [`packages/${p}/test`, ".ts"] as const),
   ["conformance/test", ".ts"]
 ]
 
@@ -464,7 +470,7 @@ const renderRules = (coverage: ReadonlyArray<Coverage>, notes: Notes): string =>
     "",
     "How the lists are built (see `scripts/docs.ts`):",
     "",
-    "- **Tests**: `it`/`test`/`describe` calls in `packages/*/test/**/*.test.ts` and `conformance/test/**/*.ts`",
+    "- **Tests**: `it`/`test`/`describe` calls in `packages/*/test/**/*.ts` and `conformance/test/**/*.ts`",
     "  whose title names the rule ID in square brackets. `describe` titles count for the suite. Tests marked",
     "  `.skip` or `.todo` are listed but not counted; `.skipIf`/`.runIf` tests (for example those that need a",
     "  PostgreSQL server) are counted and marked *conditional*.",
@@ -474,9 +480,9 @@ const renderRules = (coverage: ReadonlyArray<Coverage>, notes: Notes): string =>
     "- **Raised in**: string literals equal to the rule ID in the packages' `src` (the `rule` field of the",
     "  errors they return).",
     "",
-    "The generator (`pnpm run docs`) fails when a rule has no test, when an `enforcedBy` entry names a missing",
-    "file, when a package breaks the dependency rule ([architecture.md](architecture.md)), or when an example",
-    "in [domain.md](domain.md) disagrees with the code.",
+    "The generator (`pnpm run docs`) fails when a rule has no test, no source or no enforcing code, when an",
+    "`enforcedBy` entry names a missing file or symbol, when a package breaks the dependency rule",
+    "([architecture.md](architecture.md)), or when an example in [domain.md](domain.md) disagrees with the code.",
     "",
     "## Summary",
     "",
@@ -741,7 +747,17 @@ const retentionSection = (notes: Notes): string => {
   return lines.join("\n")
 }
 
+/** Every Luhn policy, checked against `Pan.LuhnPolicy` both ways by `satisfies`. */
+const LUHN_POLICIES = { enforce: true, report: true } as const satisfies Record<Pan.LuhnPolicy, true>
+
 const luhnSection = (notes: Notes): string => {
+  // PAN-LUHN's statement names its exception by policy value; that value must be one the code has.
+  const statement = Rules.all.find((r) => r.id === "PAN-LUHN")?.statement ?? ""
+  for (const [, named] of statement.matchAll(/`([^`]+)`/g)) {
+    if (!Object.hasOwn(LUHN_POLICIES, named!)) {
+      notes.errors.push(`PAN-LUHN statement names the Luhn policy \`${named}\`; Pan.LuhnPolicy has ${Object.keys(LUHN_POLICIES).join(", ")}`)
+    }
+  }
   const cases: ReadonlyArray<readonly [string, string]> = [
     ["1234567890123456", "Axerve seed (002), Token Values example card"],
     ["5573670000000304", "AlliancePay seed (003), decrypted `encryptedCardNumber` example"],
@@ -991,8 +1007,13 @@ const runRules = (): boolean => {
   })
 
   for (const c of coverage) {
+    if (c.rule.sources.length === 0) notes.errors.push(`${c.rule.id}: the registry cites no source`)
+    if (c.enforcers.length === 0) notes.errors.push(`${c.rule.id}: the registry names no enforcing code (enforcedBy)`)
     for (const e of c.enforcers) {
       if (!e.exists) notes.errors.push(`${c.rule.id}: enforcedBy ${e.ref} names ${e.file}, which does not exist`)
+      else if (e.ref.includes(".") && e.line === undefined) {
+        notes.errors.push(`${c.rule.id}: enforcedBy ${e.ref}: no declaration of that symbol found in ${e.file}`)
+      }
     }
   }
 

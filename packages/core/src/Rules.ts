@@ -74,7 +74,7 @@ export const all: ReadonlyArray<Rule> = [
   ]),
   rule(
     "PAN-LUHN",
-    "A card number passes the Luhn check, unless the merchant's PAN policy is `test`, where the result is reported as CheckDigit KO instead.",
+    "A card number passes the Luhn check, unless the merchant's Luhn policy is `report`, where the number is accepted and the failure reported as CheckDigit KO instead.",
     [["ISO/IEC 7812-1", "Annex B (Luhn)"], [AXERVE_WS, "CallRequestTokenS2S CheckDigit OK|KO"]],
     ["core/Pan.parse"]
   ),
