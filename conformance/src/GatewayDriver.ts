@@ -64,18 +64,25 @@ export type Status = "ACTIVE" | "SUSPENDED" | "DELETED"
  * @since 0.1.0
  */
 export interface TokenView {
+  /** The token value, in the shape of its `format`. */
   readonly token: string
   /** The merchant that created the token. */
   readonly merchantId: string
+  /** The customer it was created for, or `null` when none was given. */
   readonly customerId: string | null
   /** BIN and last 4 of a card (`411111••••••1111`), last 4 of an IBAN; empty once deleted. */
   readonly maskedPan: string
+  /** The card brand as the gateways name it (`VISA`, `MASTER`, …); `null` for an IBAN or an unknown range. */
   readonly brand: string | null
+  /** The card's expiry month, 1–12; `null` for an IBAN. */
   readonly expiryMonth: number | null
+  /** The card's expiry year, four digits; `null` for an IBAN. */
   readonly expiryYear: number | null
+  /** The token's status; only `ACTIVE` tokens can be used. */
   readonly status: Status
   /** The purge date, `YYYY-MM-DD`. */
   readonly retainUntil: string
+  /** The format the token value was generated in. */
   readonly format: FormatName
 }
 
@@ -87,10 +94,15 @@ export interface TokenView {
  * @since 0.1.0
  */
 export interface MerchantRequest {
+  /** The new merchant's id: 1–64 characters of `[A-Za-z0-9._-]`, not yet configured. */
   readonly merchantId: string
+  /** 4 characters of `[A-Z0-9]`, unique among merchants; a fresh one when unset. */
   readonly prefix?: string | undefined
+  /** The merchant's default token format; the gateway's own default when unset (the built-in vault's is `opaque`). */
   readonly format?: FormatName | undefined
+  /** Whether the merchant may tokenize; `true` when unset. */
   readonly tokenization?: boolean | undefined
+  /** `enforce` refuses a Luhn-invalid card (the default); `report` accepts it. */
   readonly luhn?: "enforce" | "report" | undefined
 }
 
@@ -101,10 +113,15 @@ export interface MerchantRequest {
  * @since 0.1.0
  */
 export interface MerchantView {
+  /** The merchant's id. */
   readonly merchantId: string
+  /** The prefix its `standard` and `custom` tokens start with. */
   readonly prefix: string
+  /** Its default token format. */
   readonly format: FormatName
+  /** Whether it may tokenize. */
   readonly tokenization: boolean
+  /** Its Luhn policy. */
   readonly luhn: "enforce" | "report"
 }
 
@@ -116,10 +133,15 @@ export interface MerchantView {
  * @since 0.1.0
  */
 export interface TokenizeRequest {
+  /** The merchant asking; the token is created in its scope. */
   readonly merchantId: string
+  /** The customer the token is for; duplicate detection is per customer. */
   readonly customerId?: string | undefined
+  /** The card number, 12 to 19 ASCII digits; never echoed back. */
   readonly pan?: string | undefined
+  /** The card's expiry, `MM/YY`; required with `pan`. */
   readonly expiry?: string | undefined
+  /** A bank account instead of a card. */
   readonly iban?: string | undefined
   /** `MASKEDPAN`, a custom value, either after `:FORCED:`. */
   readonly requestToken?: string | undefined
@@ -136,7 +158,9 @@ export interface TokenizeRequest {
  * @since 0.1.0
  */
 export interface PaymentRequest extends TokenizeRequest {
+  /** ACI's flag: make a `registration` token once the payment succeeds (not with `requestToken`). */
   readonly createRegistration?: boolean | undefined
+  /** How the payment ended: a token is made when it is authorized or verified, or when `:FORCED:`. */
   readonly outcome: "AUTHORIZED" | "DECLINED" | "VERIFIED"
 }
 
@@ -147,6 +171,7 @@ export interface PaymentRequest extends TokenizeRequest {
  * @since 0.1.0
  */
 export interface PaymentResult {
+  /** The token the payment made, or `null` when it made none (a declined payment without `:FORCED:`). */
   readonly token: TokenView | null
 }
 
@@ -157,11 +182,17 @@ export interface PaymentResult {
  * @since 0.1.0
  */
 export interface UseRequest {
+  /** The merchant using the token; it must be in the token's scope. */
   readonly merchantId: string
+  /** The token to charge. */
   readonly token: string
+  /** Who starts the payment: the cardholder (`CIT`) or the merchant (`MIT`). */
   readonly source: "CIT" | "MIT"
+  /** `INITIAL` sets up an agreement (CIT only); `REPEATED` relies on one. */
   readonly mode: "INITIAL" | "REPEATED"
+  /** The agreement's type; a MIT must match its CIT INITIAL's. */
   readonly type: "UNSCHEDULED" | "RECURRING" | "INSTALLMENT"
+  /** The CIT INITIAL's `transactionId`; required for a MIT REPEATED use. */
   readonly initialTransactionId?: string | undefined
 }
 
@@ -173,7 +204,9 @@ export interface UseRequest {
  * @since 0.1.0
  */
 export interface UseResult {
+  /** The token used. */
   readonly token: string
+  /** The new transaction's id, never seen before; a later MIT quotes a CIT INITIAL's. */
   readonly transactionId: string
 }
 
@@ -184,10 +217,15 @@ export interface UseResult {
  * @since 0.1.0
  */
 export interface OneClickEntry {
+  /** The token to charge. */
   readonly token: string
+  /** The card brand, or `null` when unknown. */
   readonly brand: string | null
+  /** The card's last 4 digits: all a checkout page may show. */
   readonly last4: string
+  /** The card's expiry month, 1–12. */
   readonly expiryMonth: number | null
+  /** The card's expiry year, four digits. */
   readonly expiryYear: number | null
 }
 
@@ -198,9 +236,13 @@ export interface OneClickEntry {
  * @since 0.1.0
  */
 export interface CheckResult {
+  /** The token checked. */
   readonly token: string
+  /** Whether a use now would be accepted. */
   readonly valid: boolean
+  /** When not valid, the stable code of the first refusal (as `authorizeUse` would reject with); else `null`. */
   readonly code: string | null
+  /** When not valid, the gateway's code for the refusal, if it has one; else `null`. */
   readonly gatewayCode: string | null
 }
 
@@ -211,7 +253,9 @@ export interface CheckResult {
  * @since 0.1.0
  */
 export interface TokenRef {
+  /** The merchant asking; a token outside its scope is reported as not found. */
   readonly merchantId: string
+  /** The token value. */
   readonly token: string
 }
 
@@ -222,7 +266,9 @@ export interface TokenRef {
  * @since 0.1.0
  */
 export interface Advance {
+  /** Whole days to add. */
   readonly days?: number | undefined
+  /** Calendar months to add, applied before `days` (the day clamped to the month's end). */
   readonly months?: number | undefined
 }
 

@@ -50,7 +50,9 @@ export const CONTRACT_VERSION = "1.0.0"
  */
 export type Target =
   | {
+    /** The target's name in reports and progress. */
     readonly name: string
+    /** Runs the store suite (the `TokenStore` port's obligations). */
     readonly kind: "store"
     /** A fresh, empty, isolated store (see `StoreSuite.StoreSuiteOptions.factory`). */
     readonly factory: () => Source<TokenStore.Service>
@@ -58,7 +60,9 @@ export type Target =
     readonly reopen?: ((old: TokenStore.Service) => Source<TokenStore.Service>) | undefined
   }
   | {
+    /** The target's name in reports and progress. */
     readonly name: string
+    /** Runs the gateway suite (tokenvault's rules, through the driver). */
     readonly kind: "vault"
     /** A fresh, empty gateway behind a driver. */
     readonly driver: () => Promise<GatewayDriver.GatewayDriver>
@@ -71,7 +75,9 @@ export type Target =
  * @since 0.1.0
  */
 export interface Progress {
+  /** The name of the target being checked. */
   readonly target: string
+  /** The property's outcome: passed, failed (with seed and path) or skipped. */
   readonly result: Property.Result
 }
 
@@ -83,12 +89,19 @@ export interface Progress {
  * @since 0.1.0
  */
 export interface RunOptions {
+  /** What to check, in order; each gets its own report. */
   readonly targets: ReadonlyArray<Target>
+  /** Runs per property (`Options.RunOptions.numRuns`). */
   readonly runs?: number | undefined
+  /** The seed; the same seed replays the same runs. */
   readonly seed?: number | undefined
+  /** Most commands in one model-based run. */
   readonly maxCommands?: number | undefined
+  /** fast-check's path to a failing run, printed with a failure (with `property`). */
   readonly path?: string | undefined
+  /** fast-check's replay path for command sequences, printed with a failure. */
   readonly replayPath?: string | undefined
+  /** Runs only the properties whose name contains this text. */
   readonly property?: string | undefined
   /** Stops a target's run at its first failed property. */
   readonly bail?: boolean | undefined
@@ -103,7 +116,9 @@ export interface RunOptions {
  * @since 0.1.0
  */
 export interface RuleReport {
+  /** The rule's ID in `Rules.all` (`PAN-LUHN`). */
   readonly id: string
+  /** What the rule requires, from the registry. */
   readonly statement: string
   /** The rule's sources, `document — section`, joined by `; `. */
   readonly source: string
@@ -111,6 +126,7 @@ export interface RuleReport {
   readonly properties: ReadonlyArray<string>
   /** Runs spent on it (summed over its properties). */
   readonly runs: number
+  /** False when a failed property's assertion names this rule. */
   readonly passed: boolean
   /** The failure that broke it: rules, error, seed, path, replay path, shrunk trace, replay line. */
   readonly counterexample?: string
@@ -125,8 +141,11 @@ export interface RuleReport {
 export interface Report {
   /** The contract version ({@link CONTRACT_VERSION}). */
   readonly version: string
+  /** The target's name. */
   readonly target: string
+  /** The seed every property ran with; pass it back to replay the run. */
   readonly seed: number
+  /** One entry per rule the suite checks, in the registry's order. */
   readonly rules: ReadonlyArray<RuleReport>
   /** How many rules passed. */
   readonly passed: number

@@ -70,7 +70,9 @@ export interface StoreSuiteOptions extends Options.RunOptions {
  * @since 0.1.0
  */
 export interface Subject {
+  /** The adapter's name in test titles and reports. */
   readonly name: string
+  /** The adapter's validated manifest; properties it does not promise are skipped. */
   readonly capabilities: TokenStore.Capabilities
   /** A fresh store and an empty model; `scheduler` orders concurrent callers. */
   readonly open: (scheduler?: fc.Scheduler) => Promise<Session>
@@ -83,7 +85,9 @@ export interface Subject {
  * @since 0.1.0
  */
 export interface Session {
+  /** The reference model the store's answers are compared with. */
   readonly model: Model.Model
+  /** The store under test, with its reopen (durable stores) and scheduler. */
   readonly real: Model.Real
   /** Closes the store and releases what the factory acquired. */
   readonly close: () => Promise<void>

@@ -65,6 +65,7 @@ export interface VaultSuiteOptions extends Options.RunOptions {
  * @since 0.1.0
  */
 export interface Subject {
+  /** The gateway's name in test titles and reports. */
   readonly name: string
   /** A fresh, empty gateway behind a driver. */
   readonly driver: () => Promise<GatewayDriver.GatewayDriver>
@@ -77,7 +78,9 @@ export interface Subject {
  * @since 0.1.0
  */
 export interface Session {
+  /** The reference model the gateway's answers are compared with. */
   readonly model: Model.Model
+  /** The gateway under test, through its driver. */
   readonly real: Model.Real
   /** Closes the driver. */
   readonly close: () => Promise<void>
@@ -91,9 +94,13 @@ export interface Session {
  * @since 0.1.0
  */
 export interface Setup {
+  /** The gateway's first instant (ISO 8601, UTC), set with `setNow`. */
   readonly start: string
+  /** The canary cards the run tokenizes; any of them showing up in plain text fails NO-PAN-LEAK. */
   readonly cards: ReadonlyArray<Model.Card>
+  /** The configurations of merchants m1–m4, in order. */
   readonly merchants: ReadonlyArray<Omit<GatewayDriver.MerchantRequest, "merchantId">>
+  /** Which merchants start in which group. */
   readonly memberships: ReadonlyArray<readonly [merchantId: string, groupId: string]>
 }
 

@@ -78,9 +78,13 @@ export const rejected = (code: string, message: string): CliFailure =>
  * @since 0.1.0
  */
 export interface Failure {
+  /** The stable code: a `TokenError` code, or the CLI's own (`USAGE`, `STORE_CORRUPT`, …). */
   readonly code: string
+  /** The gateway's code for a rule rejection, else `null`. */
   readonly gatewayCode: string | null
+  /** A message for people, never containing card data; do not match on it. */
   readonly message: string
+  /** The process exit code (see {@link ExitCode}). */
   readonly exitCode: number
 }
 

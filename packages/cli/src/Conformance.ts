@@ -101,7 +101,9 @@ export interface Options {
  * @since 0.1.0
  */
 export interface Outcome {
+  /** One report per target, in the order the targets were given. */
   readonly reports: ReadonlyArray<Report>
+  /** True when every rule passed on every target. */
   readonly passed: boolean
   /** Rules failed, over every target. */
   readonly failed: number

@@ -53,9 +53,13 @@ export interface Options {
  * @since 0.1.0
  */
 export interface Home {
+  /** The vault directory. */
   readonly dir: string
+  /** The vault's use cases over the store and the keyring. */
   readonly vault: Vault.Service
+  /** The token store: the file store in `dir`, or PostgreSQL. */
   readonly store: TokenStore.Service
+  /** The keyring loaded from `dir/keys.json`. */
   readonly keyring: Keyring.Service
   /** Compacts the store, when the store can. */
   readonly compact: ((onProgress: OnProgress) => Effect.Effect<unknown, unknown>) | undefined
