@@ -18,7 +18,17 @@
  */
 import type { CardBrand, Group, IsoDate, PaymentUse, TokenFormat, TokenRecord, TokenStatus } from "@tokenvault/core"
 
-/** A payload that is not a valid encoding. */
+/** Node's Buffer decodes UTF-8 without `toString`'s argument handling through this method. */
+interface Utf8Slicing {
+  readonly utf8Slice: (start: number, end: number) => string
+}
+
+/** `String.prototype.isWellFormed` (Node 20; not in the ES2022 lib typings). */
+interface WellFormed {
+  readonly isWellFormed: () => boolean
+}
+
+/** A payload that is not a valid encoding, or a value that has none (a string with a lone surrogate). */
 export class CodecError {
   readonly _tag = "CodecError"
 }
@@ -78,7 +88,7 @@ export class Writer {
   }
 
   number(n: number): void {
-    if (Number.isSafeInteger(n) && n >= 0) {
+    if (Number.isSafeInteger(n) && n >= 0 && !Object.is(n, -0)) {
       this.byte(0)
       this.varint(n)
     } else {
@@ -89,6 +99,8 @@ export class Writer {
   }
 
   string(s: string): void {
+    // UTF-8 cannot carry a lone surrogate: refuse rather than store U+FFFD in its place.
+    if (!(s as unknown as WellFormed).isWellFormed()) throw new CodecError()
     const n = Buffer.byteLength(s, "utf8")
     this.varint(n)
     this.room(n)
@@ -198,7 +210,7 @@ export class Reader {
     const start = this.at
     if (n > this.end - start) throw new CodecError()
     this.at = start + n
-    return this.buffer.toString("utf8", start, start + n)
+    return (this.buffer as unknown as Utf8Slicing).utf8Slice(start, start + n)
   }
 
   shared(): string {

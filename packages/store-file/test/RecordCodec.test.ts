@@ -1,0 +1,77 @@
+import type { TokenRecord } from "@tokenvault/core"
+import { describe, expect, it } from "vitest"
+import * as Ops from "../src/internal/ops.ts"
+import { Writer } from "../src/internal/recordCodec.ts"
+import { fc, numRuns, record, seed } from "./support.ts"
+
+const text = fc.string({ unit: "grapheme", maxLength: 40 })
+const number = fc.oneof(fc.nat(), fc.maxSafeNat(), fc.integer({ min: -1000, max: -1 }), fc.double({ noNaN: true }))
+const optional = <A>(a: fc.Arbitrary<A>) => fc.option(a, { nil: undefined })
+
+const arbitraryRecord: fc.Arbitrary<TokenRecord.TokenRecord> = fc.record({
+  token: text,
+  format: fc.constantFrom("registration", "standard", "custom", "opaque"),
+  merchantId: text,
+  scope: text,
+  customerId: optional(text),
+  instrument: fc.constantFrom("CARD", "BANK_ACCOUNT"),
+  brand: optional(text),
+  maskedPan: text,
+  expiry: optional(fc.record({ month: number, year: number })),
+  fingerprint: optional(text),
+  sealed: optional(fc.record({ keyVersion: number, ciphertext: text })),
+  status: fc.constantFrom("ACTIVE", "SUSPENDED", "DELETED"),
+  deletion: optional(fc.record({ reason: fc.constantFrom("DEREGISTERED", "RETENTION"), on: text })),
+  createdAt: text,
+  lastActivity: text,
+  extended: fc.boolean(),
+  retainUntil: text,
+  agreements: fc.array(fc.record({ type: fc.constantFrom("UNSCHEDULED", "RECURRING", "INSTALLMENT"), initialTransactionId: text }), { maxLength: 3 }),
+  merchantRequestId: optional(text),
+  requestDigest: optional(text),
+  version: number
+}) as unknown as fc.Arbitrary<TokenRecord.TokenRecord>
+
+const snapshotFrame = (w: Writer, records: ReadonlyArray<TokenRecord.TokenRecord>): Buffer => {
+  Ops.startRecords(w)
+  for (const r of records) w.record(r)
+  return w.take()
+}
+
+describe("binary record operations", () => {
+  it("[R1][R10] insert, update and snapshot frames decode to exactly the records written (any text, any number, every optional field)", () => {
+    const w = new Writer()
+    fc.assert(
+      fc.property(fc.array(arbitraryRecord, { minLength: 1, maxLength: 8 }), (records) => {
+        const insert = Ops.record(w, Ops.INSERT, records[0]!)
+        expect(Ops.decodeRecords(insert, 0, insert.length)).toEqual({ op: Ops.INSERT, records: [records[0]] })
+        const update = Ops.record(w, Ops.UPDATE, records[0]!)
+        expect(Ops.decodeRecords(update, 0, update.length)).toEqual({ op: Ops.UPDATE, records: [records[0]] })
+        const frame = snapshotFrame(w, records)
+        expect(Ops.decodeRecords(frame, 0, frame.length)).toEqual({ op: Ops.RECORDS, records })
+      }),
+      { seed, numRuns: numRuns(300) }
+    )
+  })
+
+  it("[R4] a cut, extended or wrongly tagged payload never decodes to records", () => {
+    const w = new Writer()
+    const two = [record(1), record(2, { customerId: undefined, deletion: { reason: "RETENTION", on: "2026-01-01" as never } })]
+    const frame = snapshotFrame(w, two)
+    // Cut anywhere: nothing, or (cut exactly between them) the first record whole; never a half-read record.
+    const outcomes = Array.from({ length: frame.length }, (_, cut) => Ops.decodeRecords(frame, 0, cut))
+    expect(outcomes.filter((o) => o !== undefined)).toEqual([{ op: Ops.RECORDS, records: [two[0]] }])
+    expect(Ops.decodeRecords(Buffer.concat([frame, Buffer.from([0])]), 0, frame.length + 1)).toBeUndefined()
+    for (const op of [0x00, 0x04, 0x7b, 0xff]) {
+      const other = Buffer.from(frame)
+      other[0] = op
+      expect(Ops.decodeRecords(other, 0, other.length)).toBeUndefined()
+    }
+    const insert = Ops.record(w, Ops.INSERT, record(3))
+    expect(Ops.decodeRecords(Buffer.concat([insert, insert.subarray(1)]), 0, 2 * insert.length - 1)).toBeUndefined()
+  })
+
+  it("[R1] a string UTF-8 cannot carry (a lone surrogate) is refused, never stored altered", () => {
+    expect(() => Ops.record(new Writer(), Ops.INSERT, record(1, { customerId: "c\ud800" }))).toThrow()
+  })
+})
