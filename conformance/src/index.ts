@@ -5,6 +5,7 @@
  * turns either into a report per rule. Every property is a fast-check
  * model-based test with a printed seed, path and replay path.
  *
+ * @packageDocumentation
  * @since 0.1.0
  */
 

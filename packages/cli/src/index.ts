@@ -1,6 +1,7 @@
 /**
  * `@tokenvault/cli`: the `tokenvault` command line.
  *
+ * @packageDocumentation
  * @since 0.1.0
  */
 

@@ -2,6 +2,7 @@
  * `@tokenvault/store-file`: the crash-safe file journal `TokenStore`, its
  * on-disk format, and the file-system seam tests use to inject I/O errors.
  *
+ * @packageDocumentation
  * @since 0.1.0
  */
 
