@@ -573,10 +573,9 @@ const presenter = (json: boolean) =>
         const formatter = CliOutput.defaultFormatter({ colors: false })
         switch (event._tag) {
           case "Help":
-            // Asked for: stdout. Implicit (no subcommand given, a usage error): stderr in JSON mode.
-            ;(event.reason === "Requested" || !json ? process.stdout : process.stderr).write(
-              formatter.formatHelpDoc(event.helpDoc) + "\n"
-            )
+            // Asked for: stdout. Implicit (no subcommand given, a usage error): in JSON mode the
+            // failure printed by `main` is the only output, so stdout stays one JSON document.
+            if (event.reason === "Requested" || !json) process.stdout.write(formatter.formatHelpDoc(event.helpDoc) + "\n")
             return
           case "Version":
             process.stdout.write(json ? JSON.stringify({ version: event.version }) + "\n" : `${event.name} ${event.version}\n`)
@@ -589,6 +588,17 @@ const presenter = (json: boolean) =>
       })
   })
 
+/** Why `argv` is refused before parsing, if it is. */
+const refuseArgv = (argv: ReadonlyArray<string>): string | undefined => {
+  const panAt = ArgvGuard.findPanLike(argv)
+  if (panAt !== undefined) {
+    return `Argument ${panAt + 1} looks like a card number. Card numbers are read from standard input only, never from arguments.`
+  }
+  // effect/cli's built-in wizard prompts on a terminal; this CLI reads only card data from stdin.
+  if (argv.includes("--wizard")) return "The interactive wizard is not supported; pass the command's flags instead."
+  return undefined
+}
+
 /**
  * Runs the CLI on `argv` (without `node` and the script) and resolves with
  * the exit code. Prints results on stdout and failures on stderr.
@@ -598,13 +608,9 @@ const presenter = (json: boolean) =>
  */
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const json = jsonRequested(argv)
-  const panAt = ArgvGuard.findPanLike(argv)
-  if (panAt !== undefined) {
-    const failure = CliFailure.toFailure(
-      CliFailure.usage(
-        `Argument ${panAt + 1} looks like a card number. Card numbers are read from standard input only, never from arguments.`
-      )
-    )
+  const refused = refuseArgv(argv)
+  if (refused !== undefined) {
+    const failure = CliFailure.toFailure(CliFailure.usage(refused))
     printFailure(failure, json)
     return failure.exitCode
   }

@@ -89,8 +89,11 @@ export interface Failure {
 }
 
 const cliErrorMessage = (e: CliError.CliError): string => {
-  if (e._tag === "ShowHelp") return e.errors.map(cliErrorMessage).join("; ") || "Usage error."
-  if (e._tag === "InvalidValue") return `Invalid value for ${e.kind === "flag" ? "--" : ""}${e.option}: expected ${e.expected}.`
+  if (e._tag === "ShowHelp") return e.errors.map(cliErrorMessage).join("; ") || "A subcommand is required; see --help."
+  if (e._tag === "InvalidValue") {
+    const expected = e.expected.replace(/^expected\s+/i, "").replace(/\.$/, "")
+    return `Invalid value for ${e.kind === "flag" ? "--" : ""}${e.option}: expected ${expected}.`
+  }
   return e.message
 }
 

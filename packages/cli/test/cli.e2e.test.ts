@@ -384,7 +384,10 @@ describe.concurrent("tokenvault CLI", { timeout: TIMEOUT }, () => {
       fail(["tokenize", "--customer", "c1", "--expiry", "12/30"], 2, { stdin: PAN }),
       fail(["status", "tok", "FROZEN", "--merchant", "m1"], 2),
       fail(["tokenize", "--merchant", "m1", "--expiry", "12/30"], 2, { stdin: "" }),
-      fail(["list", "--merchant", "m1"], 2, { now: "yesterday" })
+      fail(["list", "--merchant", "m1"], 2, { now: "yesterday" }),
+      fail([], 2),
+      fail(["group"], 2),
+      fail(["--wizard"], 2)
     ])
     for (const e of usage) expect(e).toMatchObject({ code: "USAGE", gatewayCode: null })
     const rejected = await Promise.all([
