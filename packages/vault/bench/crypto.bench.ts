@@ -176,7 +176,7 @@ const rewrapBench = async (): Promise<Result> => {
   const map = new Map(
     records.map((r) => {
       const aad = CardCrypto.associatedData(r.token, r.merchantId)
-      return [r.token, { ...r, sealed: { keyVersion: 0, ciphertext: NodeCardCrypto.sealWith(keys[0], 0, nonce(), PAN, aad) } }] as const
+      return [r.token, { ...r, sealed: { keyVersion: 0 as number, ciphertext: NodeCardCrypto.sealWith(keys[0], 0, nonce(), PAN, aad) } }] as const
     })
   )
   const base = async () => {

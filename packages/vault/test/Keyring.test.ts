@@ -63,7 +63,7 @@ const luhnDigit = (body: string): string => {
 /** Distinct canary PANs. */
 const panOf = (i: number): string => luhnDigit(`4539${String(i).padStart(11, "0")}`)
 
-const memoryKeyring = (options?: Partial<Keyring.Options>) => {
+const memoryKeyring = (options?: Partial<Omit<Keyring.Options, "storage">> & { readonly storage?: KeyFile.MemoryStorage }) => {
   const storage = options?.storage ?? KeyFile.memoryStorage()
   return { storage, keyring: run(Keyring.make({ ...options, storage })) }
 }
