@@ -37,6 +37,7 @@ import * as TokenStore from "@tokenvault/vault/TokenStore"
 import * as fc from "fast-check"
 import * as Harness from "./Harness.ts"
 import { acquire, attempt } from "./internal/outcome.ts"
+import { offersRequestKeys } from "./internal/requestKeys.ts"
 import * as Options from "./Options.ts"
 import * as Property from "./Property.ts"
 import * as Commands from "./store/Commands.ts"
@@ -74,6 +75,8 @@ export interface Subject {
   readonly name: string
   /** The adapter's validated manifest; properties it does not promise are skipped. */
   readonly capabilities: TokenStore.Capabilities
+  /** True when the store offers `bindRequestId` and `getRequestKey` (optional while adapters adopt them). */
+  readonly requestKeys: boolean
   /** A fresh store and an empty model; `scheduler` orders concurrent callers. */
   readonly open: (scheduler?: fc.Scheduler) => Promise<Session>
 }
@@ -93,21 +96,29 @@ export interface Session {
   readonly close: () => Promise<void>
 }
 
-const modelBased = (
-  commands: (o: Commands.SequenceOptions) => fc.Arbitrary<Iterable<Model.Command>>,
-  prelude: ReadonlyArray<Model.Command> = []
-) =>
-(subject: Subject, options: Options.Resolved) =>
-  fc.asyncProperty(commands(options), async (cmds) => {
-    const session = await subject.open()
-    try {
-      for (const command of prelude) await command.run(session.model, session.real)
-      await fc.asyncModelRun(() => ({ model: session.model, real: session.real }), cmds)
-      await verifyState(session.model, session.real, "at the end of the run")
-    } finally {
-      await session.close()
-    }
-  })
+type Sequence = (o: Commands.SequenceOptions) => fc.Arbitrary<Iterable<Model.Command>>
+
+const runSession = async (
+  subject: Subject,
+  cmds: Iterable<Model.Command>,
+  prelude: ReadonlyArray<Model.Command>,
+  scheduler?: fc.Scheduler
+): Promise<void> => {
+  const session = await subject.open(scheduler)
+  try {
+    for (const command of prelude) await command.run(session.model, session.real)
+    await fc.asyncModelRun(() => ({ model: session.model, real: session.real }), cmds)
+    await verifyState(session.model, session.real, "at the end of the run")
+  } finally {
+    await session.close()
+  }
+}
+
+const modelBased = (commands: Sequence, prelude: ReadonlyArray<Model.Command> = []) => (subject: Subject, options: Options.Resolved) =>
+  fc.asyncProperty(commands(options), (cmds) => runSession(subject, cmds, prelude))
+
+const scheduled = (commands: Sequence) => (subject: Subject, options: Options.Resolved) =>
+  fc.asyncProperty(fc.scheduler(), commands(options), (scheduler, cmds) => runSession(subject, cmds, [], scheduler))
 
 /**
  * The store properties, in the order they run.
@@ -129,16 +140,13 @@ export const properties: ReadonlyArray<Property.Property<Subject>> = [
   {
     name: "concurrent callers: one compare-and-set wins per version and no update is lost",
     rules: ["DELETE-IRREVERSIBLE", "STATUS-TRANSITIONS", "IDEMPOTENCY", "DUPLICATE-CARD"],
-    make: (subject, options) =>
-      fc.asyncProperty(fc.scheduler(), Commands.concurrent(options), async (scheduler, cmds) => {
-        const session = await subject.open(scheduler)
-        try {
-          await fc.asyncModelRun(() => ({ model: session.model, real: session.real }), cmds)
-          await verifyState(session.model, session.real, "at the end of the run")
-        } finally {
-          await session.close()
-        }
-      })
+    make: scheduled(Commands.concurrent)
+  },
+  {
+    name: "idempotency keys bound to existing tokens: taken pairs, absent tokens, racing claims, deletion and reopen",
+    rules: ["IDEMPOTENCY", "DELETE-IRREVERSIBLE"],
+    skip: (subject) => (subject.requestKeys ? undefined : "the store does not offer bindRequestId and getRequestKey yet"),
+    make: scheduled(Commands.requestKeys)
   },
   {
     name: "state survives close and reopen at random points",
@@ -168,9 +176,11 @@ const problemOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
 export const prepare = async (options: StoreSuiteOptions): Promise<Prepared> => {
   if (typeof options.factory !== "function") return { _tag: "Broken", problem: "factory must be a function" }
   let capabilities: unknown
+  let requestKeys = false
   try {
     const probe = await acquire(options.factory())
     capabilities = probe.value.capabilities
+    requestKeys = offersRequestKeys(probe.value)
     await attempt(() => probe.value.close())
     await probe.release()
   } catch (e) {
@@ -185,6 +195,7 @@ export const prepare = async (options: StoreSuiteOptions): Promise<Prepared> => 
   const subject: Subject = {
     name: options.name,
     capabilities: caps,
+    requestKeys,
     open: async (scheduler) => {
       const first = await acquire(options.factory())
       const releases = [first.release]

@@ -36,6 +36,10 @@ it("catches a durable store that drops the last write [DELETE-IRREVERSIBLE] [IDE
 
 it("catches a durable store that loses idempotency after reopen [IDEMPOTENCY]", () => catches(S.losesIdempotencyOnReopen))
 
+it("catches a durable store that forgets bound request keys after reopen [IDEMPOTENCY]", () => catches(S.forgetsBoundKeysOnReopen))
+
+it("catches a store whose request-key bind is not atomic [IDEMPOTENCY]", () => catches(S.nonAtomicBind))
+
 it("catches a gateway that returns expired tokens [RETENTION-PURGE]", () => catches(D.returnsExpiredTokens))
 
 it("catches a gateway with retention off by one month [RETENTION-CARD] [RETENTION-NON-CARD]", () => catches(D.retentionOffByOneMonth))
@@ -50,5 +54,7 @@ it("catches a gateway that leaks the PAN in an error [NO-PAN-LEAK]", () => catch
 it("catches a gateway that lets DELETED return to ACTIVE [STATUS-TRANSITIONS]", () => catches(D.deletedBackToActive))
 
 it("catches a gateway that ignores the group scope [GROUP-ACCESS]", () => catches(D.ignoresGroupScope))
+
+it("catches a gateway that does not bind a new key to the duplicate it answers with [IDEMPOTENCY]", () => catches(D.forgetsKeyOfDuplicate))
 
 it("catches a gateway that reissues a deleted token [DELETE-IRREVERSIBLE]", () => catches(D.reissuesDeletedToken))

@@ -50,6 +50,12 @@ export const expectSuccess = async <A>(
   return o.value
 }
 
+/** True when an outcome is a `TokenStoreError` with one of the `allowed` reasons. */
+export const failedWithOneOf = (o: Outcome<unknown>, allowed: ReadonlyArray<Expected>): boolean => {
+  const r = o._tag === "Failure" ? reasonOf(o.error) : undefined
+  return r !== undefined && allowed.some((a) => a.reason === r.reason && (a.constraint === undefined || a.constraint === r.constraint))
+}
+
 /** Runs `thunk` and requires a `TokenStoreError` with one of the `allowed` reasons. */
 export const expectFailure = async (
   what: string,

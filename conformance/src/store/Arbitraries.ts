@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { type Group, type TokenFormat, TokenRecord } from "@tokenvault/core"
+import type * as TokenStore from "@tokenvault/vault/TokenStore"
 import * as fc from "fast-check"
 
 /**
@@ -149,6 +150,20 @@ export const record: fc.Arbitrary<TokenRecord.TokenRecord> = fc
     requestDigest: g.merchantRequestId === undefined ? undefined : `digest-${g.merchantRequestId}`,
     version: g.version
   }))
+
+/**
+ * A request key to bind: a pair from the pools, a token value from the
+ * pool (present or not) and one of two digests.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const requestKey: fc.Arbitrary<TokenStore.RequestKey> = fc.record({
+  merchantId,
+  merchantRequestId: requestId,
+  token,
+  requestDigest: fc.constantFrom("digest-a", "digest-b")
+})
 
 /**
  * A change an update applies to the current record.

@@ -8,7 +8,9 @@
 import type { Merchant, TokenRecord } from "@tokenvault/core"
 import * as fc from "fast-check"
 import * as A from "./Arbitraries.ts"
+import { BindRequestIdCommand } from "./commands/BindRequestIdCommand.ts"
 import { ChangeMembershipCommand } from "./commands/ChangeMembershipCommand.ts"
+import { ConcurrentBindCommand } from "./commands/ConcurrentBindCommand.ts"
 import { ConcurrentIncrementCommand } from "./commands/ConcurrentIncrementCommand.ts"
 import { ConcurrentInsertCommand } from "./commands/ConcurrentInsertCommand.ts"
 import { ConcurrentUpdateCommand } from "./commands/ConcurrentUpdateCommand.ts"
@@ -19,6 +21,7 @@ import { FindByFingerprintCommand } from "./commands/FindByFingerprintCommand.ts
 import { GetByRequestIdCommand } from "./commands/GetByRequestIdCommand.ts"
 import { GetCommand } from "./commands/GetCommand.ts"
 import { GetMerchantCommand } from "./commands/GetMerchantCommand.ts"
+import { GetRequestKeyCommand } from "./commands/GetRequestKeyCommand.ts"
 import { HasGroupCommand } from "./commands/HasGroupCommand.ts"
 import { InsertCommand } from "./commands/InsertCommand.ts"
 import { ListByScopeCommand } from "./commands/ListByScopeCommand.ts"
@@ -112,6 +115,22 @@ const racingUpdates: Arb = fc
   .map(([t, cs]) => new ConcurrentUpdateCommand(t, cs))
 const readModifyWrite: Arb = fc.tuple(A.token, fc.integer({ min: 2, max: 4 })).map(([t, n]) => new ConcurrentIncrementCommand(t, n))
 
+const bind: Arb = A.requestKey.map((k) => new BindRequestIdCommand(k))
+const getRequestKey: Arb = fc.tuple(A.merchantId, A.requestId).map(([m, r]) => new GetRequestKeyCommand(m, r))
+// Binds of one pair to several tokens, sometimes against an insert of a record carrying the pair.
+const claimingOnePair: Arb = fc
+  .record({ key: A.requestKey, tokens: fc.array(A.token, { minLength: 1, maxLength: 3 }), insert: fc.option(A.record, { nil: undefined }) })
+  .map(({ insert, key, tokens }) =>
+    new ConcurrentBindCommand([
+      { _tag: "Bind", key },
+      ...tokens.map((token) => ({ _tag: "Bind" as const, key: { ...key, token, requestDigest: "digest-c" } })),
+      ...(insert === undefined ? [] : [{
+        _tag: "Insert" as const,
+        record: { ...insert, merchantId: key.merchantId, merchantRequestId: key.merchantRequestId, requestDigest: "digest-d" }
+      }])
+    ])
+  )
+
 const sequence = (arbs: ReadonlyArray<Arb>, options: SequenceOptions): fc.Arbitrary<Iterable<Model.Command>> =>
   fc.commands([...arbs], {
     maxCommands: options.maxCommands,
@@ -188,6 +207,25 @@ export const scopesPrelude: ReadonlyArray<Model.Command> = [
  */
 export const concurrent = (options: SequenceOptions): fc.Arbitrary<Iterable<Model.Command>> =>
   sequence([...times(3, insert), ...times(2, competing), ...times(2, racingUpdates), readModifyWrite, update, get], options)
+
+/**
+ * Request keys: binds (taken pairs, absent tokens), their reads, inserts
+ * that meet bound pairs, tombstones, racing claims on one pair and, for
+ * durable stores, close-and-reopen.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const requestKeys = (options: SequenceOptions): fc.Arbitrary<Iterable<Model.Command>> =>
+  sequence([
+    ...times(3, insert),
+    ...times(2, update),
+    ...times(4, bind),
+    ...times(2, getRequestKey),
+    getByRequestId,
+    ...times(2, claimingOnePair),
+    ...times(2, fc.constant(new ReopenCommand()))
+  ], options)
 
 /**
  * Durability: every record and scope command, with close-and-reopen at

@@ -1,5 +1,6 @@
 /**
  * The whole-state check: every record by token and by request id, every
+ * request key (a record's own or a bound one), every
  * merchant, every group, every scope's listing and the purge index equal
  * the model. It runs after every command sequence and after every reopen,
  * so a write that was acknowledged and then lost is caught even when no
@@ -10,9 +11,11 @@
 import type { Group } from "@tokenvault/core"
 import { equal } from "../internal/assert.ts"
 import { collectPages } from "../internal/paging.ts"
+import { offersRequestKeys } from "../internal/requestKeys.ts"
 import { expectSuccess } from "../internal/storeCall.ts"
 import { pools } from "./Arbitraries.ts"
 import { sameMerchants, sameRecord, sameRecords } from "./Compare.ts"
+import { checkRequestKey } from "./commands/GetRequestKeyCommand.ts"
 import * as Model from "./Model.ts"
 
 const FAR_FUTURE = "9999-12-31"
@@ -40,6 +43,7 @@ export const verifyState = async (model: Model.Model, real: Model.Real, when: st
         what,
         ["IDEMPOTENCY"]
       )
+      if (offersRequestKeys(store)) await checkRequestKey(model, real, merchantId, requestId, when)
     }
   }
   sameMerchants(

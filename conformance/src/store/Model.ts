@@ -23,6 +23,8 @@ export interface Model {
   readonly records: Map<string, TokenRecord.TokenRecord>
   readonly merchants: Map<string, TokenStore.MerchantEntry>
   readonly groups: Set<string>
+  /** Keys bound with `bindRequestId`, by {@link keyId}; a record's own key lives on the record. */
+  readonly boundKeys: Map<string, TokenStore.RequestKey>
 }
 
 /**
@@ -56,7 +58,8 @@ export const empty = (maxPageSize: number): Model => ({
   maxPageSize,
   records: new Map(),
   merchants: new Map(),
-  groups: new Set()
+  groups: new Set(),
+  boundKeys: new Map()
 })
 
 /**
@@ -104,6 +107,41 @@ export const byRequestId = (m: Model, merchantId: string, merchantRequestId: str
 }
 
 /**
+ * The identity of a `(merchantId, merchantRequestId)` pair.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const keyId = (merchantId: string, merchantRequestId: string): string => `${merchantId}\u0000${merchantRequestId}`
+
+/**
+ * What `getRequestKey` must return: a record's own key (tombstones
+ * included), else a bound one.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const requestKey = (m: Model, merchantId: string, merchantRequestId: string): TokenStore.RequestKey | undefined => {
+  const own = byRequestId(m, merchantId, merchantRequestId)
+  if (own !== undefined) return { merchantId, merchantRequestId, token: own.token, requestDigest: own.requestDigest }
+  return m.boundKeys.get(keyId(merchantId, merchantRequestId))
+}
+
+/**
+ * The failures `bindRequestId(key)` may report: `NotFound` for an absent
+ * token, `Duplicate` for a taken pair. Empty when the bind must succeed.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const bindFailures = (m: Model, key: TokenStore.RequestKey): Array<Expected> => [
+  ...(m.records.has(key.token) ? [] : [{ reason: "NotFound" } as const]),
+  ...(requestKey(m, key.merchantId, key.merchantRequestId) === undefined
+    ? []
+    : [{ reason: "Duplicate", constraint: "merchantRequestId" } as const])
+]
+
+/**
  * The failures `insert(record)` may report: every constraint it breaks.
  * Empty when the insert must succeed.
  *
@@ -113,7 +151,7 @@ export const byRequestId = (m: Model, merchantId: string, merchantRequestId: str
 export const insertFailures = (m: Model, record: TokenRecord.TokenRecord): Array<Expected> => {
   const out: Array<Expected> = []
   if (m.records.has(record.token)) out.push({ reason: "Duplicate", constraint: "token" })
-  if (record.merchantRequestId !== undefined && byRequestId(m, record.merchantId, record.merchantRequestId) !== undefined) {
+  if (record.merchantRequestId !== undefined && requestKey(m, record.merchantId, record.merchantRequestId) !== undefined) {
     out.push({ reason: "Duplicate", constraint: "merchantRequestId" })
   }
   if (activeRival(m, record) !== undefined) out.push({ reason: "Duplicate", constraint: "activeFingerprint" })

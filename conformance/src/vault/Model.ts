@@ -75,8 +75,25 @@ export interface TokenState {
   readonly extended: boolean
   /** Agreement type → the initial transaction id that set it up. */
   readonly agreements: Readonly<Record<string, string>>
+  /** The idempotency key the owner created the token with, if any. */
   readonly requestId: string | undefined
   readonly payload: string | undefined
+}
+
+/**
+ * An idempotency key a merchant was answered with an existing duplicate
+ * token under (a key that did not create the token).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface BoundKey {
+  /** The asking merchant, whose key space the key belongs to. */
+  readonly merchantId: string
+  readonly requestId: string
+  readonly token: string
+  /** The identity of the request's payload (see {@link payloadOf}). */
+  readonly payload: string
 }
 
 /**
@@ -94,6 +111,8 @@ export interface Model {
   readonly tokens: Array<TokenState>
   /** Every token value ever issued. */
   readonly issued: Set<string>
+  /** Keys bound to duplicate tokens, by {@link keyId}; checked before a token's own key. */
+  readonly boundKeys: Map<string, BoundKey>
   /** Every transaction id returned by an authorized use. */
   readonly transactions: Array<{ readonly token: string; readonly type: string; readonly id: string }>
   readonly cards: ReadonlyArray<Card>
@@ -130,6 +149,7 @@ export const empty = (now: string, cards: ReadonlyArray<Card>, ibans: ReadonlyAr
   groups: new Set(),
   tokens: [],
   issued: new Set(),
+  boundKeys: new Map(),
   transactions: [],
   cards,
   ibans
@@ -250,6 +270,46 @@ export const activeIn = (
   m.tokens.find((t) =>
     t.token !== except && t.status === "ACTIVE" && t.scope === scope && t.customerId === customerId && instrumentKey(t.instrument) === key
   )
+
+/**
+ * The identity of a merchant's idempotency key.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const keyId = (merchantId: string, requestId: string): string => `${merchantId}\u0000${requestId}`
+
+/**
+ * Every idempotency key in use: each token's own key (under its owner),
+ * then every bound key.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const requestKeys = (m: Model): Array<BoundKey> => [
+  ...m.tokens.flatMap((t) =>
+    t.requestId === undefined ? [] : [{ merchantId: t.owner, requestId: t.requestId, token: t.token, payload: t.payload! }]
+  ),
+  ...m.boundKeys.values()
+]
+
+/**
+ * The token and payload a merchant's key was answered with: a bound key
+ * first, then a token the merchant created with it.
+ *
+ * @category getters
+ * @since 0.1.0
+ */
+export const requestKey = (
+  m: Model,
+  merchantId: string,
+  requestId: string
+): { readonly token: TokenState; readonly payload: string | undefined } | undefined => {
+  const bound = m.boundKeys.get(keyId(merchantId, requestId))
+  if (bound !== undefined) return { token: find(m, bound.token)!, payload: bound.payload }
+  const own = m.tokens.find((t) => t.owner === merchantId && t.requestId === requestId)
+  return own === undefined ? undefined : { token: own, payload: own.payload }
+}
 
 const BULLET = "•"
 
@@ -468,7 +528,13 @@ export type Plan =
     /** An ACTIVE duplicate past retention, purged on the way before the refusal. */
     readonly purged?: TokenState | undefined
   }
-  | { readonly _tag: "Existing"; readonly token: TokenState; readonly rules: ReadonlyArray<string> }
+  | {
+    readonly _tag: "Existing"
+    readonly token: TokenState
+    readonly rules: ReadonlyArray<string>
+    /** A new idempotency key the answer binds to the token. */
+    readonly bind?: BoundKey | undefined
+  }
   | {
     readonly _tag: "New"
     readonly format: GatewayDriver.FormatName
@@ -482,9 +548,10 @@ const laterExpiry = (a: Expiry, b: Expiry): boolean => a.year > b.year || (a.yea
 
 /**
  * Plans a tokenization: input refusals (any of the broken rules may be
- * reported), then the idempotency key, then the duplicate card (an ACTIVE
- * token for the same card, customer and scope within retention; a new
- * idempotency key is bound to it when it has none; one past retention is
+ * reported), then the idempotency key (a bound one, then one that created
+ * a token), then the duplicate card (an ACTIVE token for the same card,
+ * customer and scope within retention; a new idempotency key is bound to it
+ * for the asking merchant, whoever owns the token; one past retention is
  * purged instead), then the custom value's owner, and only then a new
  * token.
  *
@@ -525,10 +592,10 @@ export const planTokenize = (m: Model, call: TokenizeCall, formatOverride?: Gate
   if (errors.length > 0 || rt?._tag === "Invalid") return { _tag: "Fail", errors, rules }
   const payload = payloadOf(i, r.customerId, rt, format)
   if (r.merchantRequestId !== undefined) {
-    const earlier = m.tokens.find((t) => t.owner === merchant.merchantId && t.requestId === r.merchantRequestId)
+    const earlier = requestKey(m, merchant.merchantId, r.merchantRequestId)
     if (earlier !== undefined) {
       return earlier.payload === payload
-        ? { _tag: "Existing", token: earlier, rules: ["IDEMPOTENCY"] }
+        ? { _tag: "Existing", token: earlier.token, rules: ["IDEMPOTENCY"] }
         : { _tag: "Fail", errors: [rejection("IDEMPOTENCY_CONFLICT")], rules: ["IDEMPOTENCY"] }
     }
   }
@@ -537,18 +604,18 @@ export const planTokenize = (m: Model, call: TokenizeCall, formatOverride?: Gate
   const expired = duplicate !== undefined && !isRetained(duplicate, date)
   if (duplicate !== undefined && !expired) {
     const later = i.kind === "CARD" && duplicate.instrument.kind === "CARD" && laterExpiry(i.expiry, duplicate.instrument.expiry)
-    const bind = r.merchantRequestId !== undefined && duplicate.requestId === undefined &&
-      !m.tokens.some((t) => t.owner === duplicate.owner && t.requestId === r.merchantRequestId)
-    const refreshed: TokenState = {
-      ...duplicate,
-      ...(later ? { instrument: { ...duplicate.instrument, expiry: (i as { readonly expiry: Expiry }).expiry } as Instrument } : {}),
-      ...(bind ? { requestId: r.merchantRequestId, payload } : {})
-    }
-    return { _tag: "Existing", token: refreshed, rules: ["DUPLICATE-CARD"] }
+    const refreshed: TokenState = later
+      ? { ...duplicate, instrument: { ...duplicate.instrument, expiry: (i as { readonly expiry: Expiry }).expiry } as Instrument }
+      : duplicate
+    const bind = r.merchantRequestId === undefined
+      ? undefined
+      : { merchantId: merchant.merchantId, requestId: r.merchantRequestId, token: duplicate.token, payload }
+    return { _tag: "Existing", token: refreshed, rules: ["DUPLICATE-CARD"], bind }
   }
   const purged: TokenState | undefined = expired ? { ...duplicate!, status: "DELETED", deletion: "RETENTION", agreements: {} } : undefined
   if (rt?._tag === "Custom") {
-    const taken = find(m, merchant.prefix + rt.value)
+    // A twin purged on the way is deleted for this check, as it is once the request runs.
+    const taken = purged?.token === merchant.prefix + rt.value ? purged : find(m, merchant.prefix + rt.value)
     if (taken !== undefined) {
       return instrumentKey(taken.instrument) === instrumentKey(i) && taken.status !== "DELETED" &&
           canAccess(m, merchant.merchantId, taken)

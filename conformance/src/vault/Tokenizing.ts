@@ -40,6 +40,7 @@ export const settlePlan = (
       if (!outcome.ok) throw new Mismatch(`${what}: expected ${plan.token.token} back, got a refusal (${codeOf(outcome.error)})`, plan.rules)
       sameView(outcome.value, plan.token, what, plan.rules)
       Model.put(model, plan.token)
+      if (plan.bind !== undefined) model.boundKeys.set(Model.keyId(plan.bind.merchantId, plan.bind.requestId), plan.bind)
       return
     }
     case "New": {

@@ -2,6 +2,8 @@
  * Broken gateways: each wraps the built-in vault driver and breaks one
  * rule, by rewriting requests, responses or errors.
  */
+import * as MemoryTokenStore from "@tokenvault/vault/MemoryTokenStore"
+import { Effect } from "effect"
 import type * as GatewayDriver from "../../src/GatewayDriver.ts"
 import * as VaultDriver from "../../src/drivers/VaultDriver.ts"
 import { addMonths } from "../../src/internal/dates.ts"
@@ -212,3 +214,15 @@ export const reissuesDeletedToken = driver(
   }
 )
 
+
+/** The vault over a store that acknowledges `bindRequestId` and binds nothing (the bug of issue 3). */
+export const forgetsKeyOfDuplicate: Mutant = {
+  name: "forgets-key-of-duplicate",
+  breaks: "a new idempotency key answered with an existing duplicate token is not bound, so a retry under it with another payload is not a conflict",
+  rules: ["IDEMPOTENCY"],
+  target: {
+    name: "forgets-key-of-duplicate",
+    kind: "vault",
+    driver: () => VaultDriver.make({ store: { ...MemoryTokenStore.make(), bindRequestId: () => Effect.void } })
+  }
+}

@@ -165,3 +165,28 @@ export const losesIdempotencyOnReopen = durable(
     })
   })
 )
+
+/** Bound request keys are not read back on reopen (only the records' own keys are). */
+export const forgetsBoundKeysOnReopen = durable(
+  "forgets-bound-keys-on-reopen",
+  "a durable store forgets every key bound with bindRequestId when it reopens",
+  ["IDEMPOTENCY"],
+  () => ({ onOpen: (state: State): State => ({ ...state, requestKeys: [] }) })
+)
+
+/** bindRequestId checks the pair, yields, then writes and reports success even when a racer took the pair meanwhile. */
+export const nonAtomicBind = store(
+  "non-atomic-bind",
+  "bindRequestId() checks that the pair is free, yields, then writes without checking again: two racing binds both win",
+  ["IDEMPOTENCY"],
+  () =>
+    rewritable((r) => ({
+      bindRequestId: (key) =>
+        Effect.gen(function*() {
+          const taken = yield* r.current().getRequestKey!(key.merchantId, key.merchantRequestId)
+          if (taken !== undefined) return yield* r.current().bindRequestId!(key)
+          yield* Effect.yieldNow
+          yield* Effect.catch(r.current().bindRequestId!(key), (e) => (e.reason._tag === "Duplicate" ? Effect.void : Effect.fail(e)))
+        })
+    }))
+)

@@ -44,7 +44,11 @@ export const rewritable = (
     drop: (token) =>
       Effect.gen(function*() {
         const state = yield* tracked.dump
-        const next = { ...state, records: state.records.filter((rec) => rec.token !== token) }
+        const next = {
+          ...state,
+          records: state.records.filter((rec) => rec.token !== token),
+          requestKeys: state.requestKeys.filter((k) => k.token !== token)
+        }
         tracked = tracking(load(next, options), next)
       })
   }
@@ -59,6 +63,8 @@ export const rewritable = (
     },
     get: (t) => tracked.service.get(t),
     getByRequestId: (m, id) => tracked.service.getByRequestId(m, id),
+    bindRequestId: (key) => tracked.service.bindRequestId!(key),
+    getRequestKey: (m, id) => tracked.service.getRequestKey!(m, id),
     update: (next) => {
       scopes.add(next.scope)
       return tracked.service.update(next)

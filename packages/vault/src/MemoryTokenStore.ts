@@ -77,8 +77,8 @@ export interface Options {
   /**
    * Offer `bindRequestId` and `getRequestKey`, so a new idempotency key answered with an
    * existing duplicate token is bound to it even when the token carries another key or
-   * belongs to another group member. Off by default until the conformance kit's vault
-   * model binds keys this way.
+   * belongs to another group member. On by default; `false` leaves them out (a store as
+   * adapters were before the methods existed).
    */
   readonly requestKeys?: boolean | undefined
 }
@@ -271,7 +271,7 @@ export const make = (options?: Options): TokenStore.Service => {
         closed = true
       })
   }
-  if (options?.requestKeys !== true) return service
+  if (options?.requestKeys === false) return service
   const requestKeys: Pick<TokenStore.Service, "bindRequestId" | "getRequestKey"> = {
     bindRequestId: (bound) =>
       guardEither(() => {

@@ -54,9 +54,9 @@ const allPages = async (
 
 describe("MemoryTokenStore request keys", () => {
   it("[IDEMPOTENCY][DELETE-IRREVERSIBLE] bindRequestId binds a free key to a token: taken pairs are Duplicate, absent tokens NotFound, and bindings hold against insert and deletion", async () => {
-    expect(MemoryTokenStore.make().bindRequestId).toBeUndefined()
-    expect(MemoryTokenStore.make().getRequestKey).toBeUndefined()
-    const store = MemoryTokenStore.make({ requestKeys: true })
+    expect(MemoryTokenStore.make({ requestKeys: false }).bindRequestId).toBeUndefined()
+    expect(MemoryTokenStore.make({ requestKeys: false }).getRequestKey).toBeUndefined()
+    const store = MemoryTokenStore.make()
     const bind = store.bindRequestId!
     const keyOf = store.getRequestKey!
     const a = makeRecord({ merchantRequestId: "req-1", requestDigest: "d1" })

@@ -282,7 +282,7 @@ describe("Vault under concurrent fibers", () => {
       expect((yield* vault.tokenize(keyed)).token).toBe(t.token)
       expect((yield* store.get(t.token))?.merchantRequestId).toBe("late")
       expectTokenError(yield* Effect.flip(vault.tokenize({ ...keyed, pan: PAN_B })), "IDEMPOTENCY_CONFLICT")
-    })))
+    }), { store: MemoryTokenStore.make({ requestKeys: false }) }))
 
   it("[CUSTOM-TOKEN-UNIQUE] concurrent requests for one custom value and different cards: one token, the rest 1163", () =>
     runVault(

@@ -1,6 +1,7 @@
 /**
- * A merchant sends an idempotency key again: with the same payload it gets
- * the same token (whatever happened to it since); with another card or
+ * A merchant sends an idempotency key again (one that created a token, or
+ * one bound to the duplicate it was answered with): with the same payload it
+ * gets the same token (whatever happened to it since); with another card or
  * customer it gets IDEMPOTENCY_CONFLICT.
  *
  * @since 0.1.0
@@ -10,7 +11,7 @@ import * as Model from "../Model.ts"
 import { settlePlan } from "../Tokenizing.ts"
 
 /**
- * The replay command: re-sends the request that made token `pick`, or a
+ * The replay command: re-sends the request of idempotency key `pick`, or a
  * changed copy of it.
  *
  * @category models
@@ -19,12 +20,13 @@ import { settlePlan } from "../Tokenizing.ts"
 export class ReplayTokenizeCommand implements Model.Command {
   constructor(readonly pick: number, readonly change: "same" | "otherCustomer" | "otherCard") {}
   check(model: Model.Model): boolean {
-    return model.tokens.some((t) => t.requestId !== undefined)
+    return Model.requestKeys(model).length > 0
   }
   async run(model: Model.Model, real: Model.Real): Promise<void> {
-    const keyed = model.tokens.filter((t) => t.requestId !== undefined)
-    const t = keyed[this.pick % keyed.length]!
-    const [instrumentKey, customerId, expiry, requestToken, format] = JSON.parse(t.payload!) as [
+    const keys = Model.requestKeys(model)
+    const key = keys[this.pick % keys.length]!
+    const t = Model.find(model, key.token)!
+    const [instrumentKey, customerId, expiry, requestToken, format] = JSON.parse(key.payload) as [
       string,
       string | null,
       [number, number] | null,
@@ -43,7 +45,7 @@ export class ReplayTokenizeCommand implements Model.Command {
     const call: Model.TokenizeCall = {
       instrument,
       request: {
-        merchantId: t.owner,
+        merchantId: key.merchantId,
         ...(customer === undefined ? {} : { customerId: customer }),
         ...(instrument.kind === "CARD"
           ? {
@@ -52,13 +54,13 @@ export class ReplayTokenizeCommand implements Model.Command {
           }
           : { iban: instrument.iban }),
         ...(requestToken === null ? { format } : { requestToken }),
-        merchantRequestId: t.requestId!
+        merchantRequestId: key.requestId
       }
     }
     const plan = Model.planTokenize(model, call)
     settlePlan(model, plan, await settle(() => real.driver.tokenize(call.request)), this.toString())
   }
   toString(): string {
-    return `replayTokenize(request of keyed token#${this.pick}${this.change === "same" ? "" : `, with ${this.change}`})`
+    return `replayTokenize(request of key#${this.pick}${this.change === "same" ? "" : `, with ${this.change}`})`
   }
 }
