@@ -6,6 +6,7 @@ import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
+import * as FileSystem from "../src/FileSystem.ts"
 import * as FileTokenStore from "../src/FileTokenStore.ts"
 import { cleanup, dump, failureOf, fc, merchant, numRuns, outcome, record, run, seed, tempDir, type Universe } from "./support.ts"
 
@@ -118,6 +119,64 @@ describe("FileTokenStore basics", () => {
     const again = await run(FileTokenStore.open(dir))
     for (const r of records) expect(await run(again.get(r.token))).toEqual(r)
     await run(again.close())
+  })
+
+  it("[R1] a read waits for the fsync of every write it could have observed, and only for those", async () => {
+    // fdatasync held until released: writes stay undurable meanwhile.
+    let held: Array<() => void> | undefined
+    const holding: FileSystem.FileSystem = {
+      ...FileSystem.node,
+      open: async (p, mode) => {
+        const h = await FileSystem.node.open(p, mode)
+        return { ...h, datasync: () => held === undefined ? h.datasync() : new Promise<void>((resolve) => held!.push(resolve)).then(() => h.datasync()) }
+      }
+    }
+    const release = () => {
+      const waiting = held ?? []
+      held = undefined
+      for (const f of waiting) f()
+    }
+    const ticks = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve))
+    }
+    const settled = <A>(effect: Effect.Effect<A, unknown>) => {
+      const state = { done: false, value: undefined as A | undefined }
+      const promise = Effect.runPromise(effect).then((a) => {
+        state.done = true
+        state.value = a
+      })
+      return { state, promise }
+    }
+    const store = await run(FileTokenStore.open(tempDir("gate"), { fileSystem: holding }))
+    const a = record(1)
+    const b = record(2, { customerId: a.customerId })
+    await run(store.insert(a))
+    held = []
+    const insertB = settled(store.insert(b))
+    await ticks()
+    // Neither sees the undurable insert: they answer at once.
+    expect(await run(store.get(a.token))).toEqual(a)
+    expect(await run(store.get("absent"))).toBeUndefined()
+    // These could have observed it: they wait for its fsync.
+    const getB = settled(store.get(b.token))
+    const byCustomer = settled(store.findByCustomer(a.scope, a.customerId!))
+    await ticks()
+    expect([insertB.state.done, getB.state.done, byCustomer.state.done]).toEqual([false, false, false])
+    release()
+    await Promise.all([insertB.promise, getB.promise, byCustomer.promise])
+    expect(getB.state.value).toEqual(b)
+    expect(byCustomer.state.value).toEqual([a, b])
+    // An undurable update that changes an indexed field could take a record out of any answer: every record read waits.
+    held = []
+    const suspend = settled(store.update({ ...a, status: "SUSPENDED", version: 2 }))
+    await ticks()
+    const other = settled(store.get(b.token))
+    await ticks()
+    expect([suspend.state.done, other.state.done]).toEqual([false, false])
+    release()
+    await Promise.all([suspend.promise, other.promise])
+    expect(other.state.value).toEqual(b)
+    await run(store.close())
   })
 
   it("[R1] without group commit every operation gets its own write and fsync", async () => {

@@ -13,7 +13,14 @@
  *    covered.
  * 3. Any answer, a read's included, is released only when every write it
  *    could have observed is durable: a reader never sees data a crash could
- *    take back.
+ *    take back. What a read could have observed: the writes of the records
+ *    it returns (each record's entry keeps the ticket of its last write),
+ *    every write that could have taken a record out of an answer (an update
+ *    that changes an indexed field, a re-scoping membership change: the
+ *    removal watermark), and for merchant and group reads every merchant,
+ *    group and membership write. An insert only adds to answers, so a read
+ *    that does not return an undurable insert's record need not wait for it:
+ *    concurrent tokenizations do not queue behind each other's fsyncs.
  *
  * Because the indexes run ahead of the disk, a failed write or fsync cannot be
  * undone in memory: the store is poisoned and refuses everything until it is
@@ -70,7 +77,14 @@ interface Entry {
   readonly record: TokenRecord.TokenRecord
   /** Bytes of the journal frame that wrote this version (for dead-space accounting). */
   readonly bytes: number
+  /** The ticket of the write of this version (0: recovered, durable). */
+  readonly ticket: number
 }
+
+/** True when an update leaves every indexed field alone (it cannot take the record out of any query's answer). */
+const sameIndexKeys = (a: TokenRecord.TokenRecord, b: TokenRecord.TokenRecord): boolean =>
+  a.status === b.status && a.scope === b.scope && a.customerId === b.customerId && a.fingerprint === b.fingerprint &&
+  a.retainUntil === b.retainUntil && a.merchantRequestId === b.merchantRequestId && a.merchantId === b.merchantId
 
 interface Pending {
   readonly ticket: number
@@ -223,6 +237,12 @@ export class Engine {
 
   private appliedTicket = 0
   private durableTicket = 0
+  /** The ticket the write being prepared will get (0 during recovery: replayed writes are durable). */
+  private stamp = 0
+  /** The last write that could have taken a record out of a query's answer. */
+  private removalTicket = 0
+  /** The last merchant, group or membership write. */
+  private metaTicket = 0
   private queue: Array<Pending> = []
   private waiters: Array<Waiter> = []
   private compactRequests: Array<(result: Compaction | StoreError) => void> = []
@@ -260,7 +280,7 @@ export class Engine {
   private applyInsert(record: TokenRecord.TokenRecord, bytes: number): StoreError | undefined {
     const out = run(this.index.insert(record))
     if (isError(out)) return out
-    this.records.set(record.token, { record, bytes })
+    this.records.set(record.token, { record, bytes, ticket: this.stamp })
     this.addOwner(record)
     return undefined
   }
@@ -270,7 +290,8 @@ export class Engine {
     if (isError(out)) return out
     const old = this.records.get(next.token)
     if (old !== undefined) this.deadBytes += old.bytes
-    this.records.set(next.token, { record: next, bytes })
+    if (old === undefined || !sameIndexKeys(old.record, next)) this.removalTicket = Math.max(this.removalTicket, this.stamp)
+    this.records.set(next.token, { record: next, bytes, ticket: this.stamp })
     this.addOwner(next)
     return undefined
   }
@@ -280,6 +301,7 @@ export class Engine {
     if (isError(out)) return out
     this.deadBytes += this.merchantBytes.get(merchant.merchantId) ?? 0
     this.merchantBytes.set(merchant.merchantId, bytes)
+    this.metaTicket = Math.max(this.metaTicket, this.stamp)
     return undefined
   }
 
@@ -287,6 +309,7 @@ export class Engine {
     const out = run(this.index.createGroup(groupId))
     if (isError(out)) return out
     this.groups.add(groupId)
+    this.metaTicket = Math.max(this.metaTicket, this.stamp)
     return undefined
   }
 
@@ -306,12 +329,14 @@ export class Engine {
     const out = run(this.index.changeMembership(change))
     if (isError(out)) return out
     if (out !== moved.length) return "divergence"
+    this.metaTicket = Math.max(this.metaTicket, this.stamp)
+    if (moved.length > 0) this.removalTicket = Math.max(this.removalTicket, this.stamp)
     for (const t of moved) {
       const old = this.records.get(t)!
       const next = run(this.index.get(t))
       if (isError(next) || next === undefined) return "divergence"
       // The old frame still carries the record's data (the change only re-scopes it): not dead.
-      this.records.set(t, { record: next, bytes: old.bytes })
+      this.records.set(t, { record: next, bytes: old.bytes, ticket: this.stamp })
     }
     this.deadBytes += bytes
     return out
@@ -341,14 +366,27 @@ export class Engine {
     })
   }
 
-  /** A read: runs on the indexes, answers once what it saw is durable. */
-  read<A>(effect: Effect.Effect<A, StoreError>): Effect.Effect<A, StoreError> {
+  /** A read: runs on the indexes, answers once what it could have observed (`observed(answer)`, a ticket) is durable. */
+  read<A>(effect: Effect.Effect<A, StoreError>, observed: (a: A) => number): Effect.Effect<A, StoreError> {
     return Effect.suspend(() => {
       const refused = this.refusal()
       if (refused !== undefined) return Effect.fail(refused)
-      return Effect.flatMap(effect, (a) => Effect.as(this.gate(this.appliedTicket), a))
+      return Effect.flatMap(effect, (a) => Effect.as(this.gate(observed(a)), a))
     })
   }
+
+  /** What a read of records that answered `records` could have observed. */
+  readonly recordsObserved = (records: ReadonlyArray<TokenRecord.TokenRecord | undefined>): number => {
+    let ticket = this.removalTicket
+    for (const r of records) if (r !== undefined) ticket = Math.max(ticket, this.records.get(r.token)?.ticket ?? this.appliedTicket)
+    return ticket
+  }
+
+  /** What a read of one record (or none) could have observed. */
+  readonly recordObserved = (record: TokenRecord.TokenRecord | undefined): number => this.recordsObserved([record])
+
+  /** What a merchant or group read could have observed. */
+  readonly metaObserved = (): number => this.metaTicket
 
   /**
    * A write: `prepare` checks and applies the operation to the indexes and
@@ -360,7 +398,13 @@ export class Engine {
     return Effect.suspend(() => {
       const refused = this.refusal()
       if (refused !== undefined) return Effect.fail(refused)
-      const out = prepare()
+      this.stamp = this.appliedTicket + 1
+      let out: ReturnType<typeof prepare>
+      try {
+        out = prepare()
+      } finally {
+        this.stamp = 0
+      }
       if (isError(out)) return Effect.andThen(this.gate(this.appliedTicket), Effect.fail(out))
       const ticket = ++this.appliedTicket
       this.queue.push({ ticket, payloads: out.payloads })
