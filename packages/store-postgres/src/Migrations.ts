@@ -18,6 +18,11 @@
  *   so concurrent vault instances cannot issue two ACTIVE tokens for one card,
  *   customer and scope.
  * - `tv_merchants_prefix_key`: a merchant prefix is unique.
+ * - `tv_request_keys_pkey` (migration 3): every idempotency key, a record's
+ *   own (written by the same statement as the record) or one bound to an
+ *   existing token by `bindRequestId`, is a row of `request_keys`, unique per
+ *   `(merchant_id, merchant_request_id)`; its token must exist
+ *   (`tv_request_keys_token_fkey`) and rows are never removed.
  * - `merchants.version` (migration 2) is bumped by every change to a
  *   merchant or its membership: it validates the store's merchant cache and
  *   makes those changes compare-and-set.
@@ -64,6 +69,15 @@ export const constraintNames = {
   prefix: "tv_merchants_prefix_key",
   group: "tv_groups_pkey"
 } as const
+
+/**
+ * The primary key of `request_keys`, which also enforces the port's
+ * `merchantRequestId` constraint (a pair bound to another token).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const requestKeysConstraint = "tv_request_keys_pkey"
 
 /**
  * Every migration, in order.
@@ -144,6 +158,22 @@ export const migrations: ReadonlyArray<Migration> = [
     version: 2,
     name: "merchant versions: cache validation and compare-and-set on merchants",
     statements: (s) => [`ALTER TABLE ${s}.merchants ADD COLUMN version bigint NOT NULL DEFAULT 1`]
+  },
+  {
+    version: 3,
+    name: "request keys: idempotency keys bound independently of token records",
+    statements: (s) => [
+      `CREATE TABLE ${s}.request_keys (
+        merchant_id text COLLATE "C" NOT NULL,
+        merchant_request_id text COLLATE "C" NOT NULL,
+        token text COLLATE "C" NOT NULL,
+        request_digest text,
+        CONSTRAINT ${requestKeysConstraint} PRIMARY KEY (merchant_id, merchant_request_id),
+        CONSTRAINT tv_request_keys_token_fkey FOREIGN KEY (token) REFERENCES ${s}.tokens (token)
+      )`,
+      `INSERT INTO ${s}.request_keys (merchant_id, merchant_request_id, token, request_digest)
+        SELECT merchant_id, merchant_request_id, token, request_digest FROM ${s}.tokens WHERE merchant_request_id IS NOT NULL`
+    ]
   }
 ]
 

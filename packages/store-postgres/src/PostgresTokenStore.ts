@@ -5,7 +5,7 @@
  * across instances:
  *
  * - uniqueness (token value with tombstones, `(merchantId,
- *   merchantRequestId)`, one ACTIVE token per `(scope, customerId,
+ *   merchantRequestId)` over records' own and bound keys, one ACTIVE token per `(scope, customerId,
  *   fingerprint)`, merchant prefix, group) by unique constraints and a
  *   unique partial index; a violation maps (by constraint name, SQLSTATE
  *   23505) to reason `Duplicate` with the port's constraint;
@@ -122,6 +122,10 @@ export interface Options {
  * @since 0.1.0
  */
 export interface PostgresTokenStore extends TokenStore.Service {
+  /** Binds an idempotency key to an existing token (a `request_keys` row); see the port. */
+  readonly bindRequestId: NonNullable<TokenStore.Service["bindRequestId"]>
+  /** The key a merchant used (a record's own or a bound one), from `request_keys`; see the port. */
+  readonly getRequestKey: NonNullable<TokenStore.Service["getRequestKey"]>
   /** Applies the missing migrations (under the advisory lock) and returns their versions; `[]` when up to date. */
   readonly migrate: () => Effect.Effect<ReadonlyArray<number>, TokenStore.TokenStoreError>
   /** Closes the store (as `close`): later calls fail with `Unavailable`; the pool is ended if the store created it. */
@@ -236,16 +240,29 @@ const build = (
     text
   })
   const placeholders = TOKEN_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")
+  const K = `${S}.request_keys`
+  const KEY_COLUMNS = "merchant_id, merchant_request_id, token, request_digest"
+  /** An insert of a record that also writes its own key to `request_keys`, in the same statement; answers how many records it wrote. */
+  const withOwnKey = (insert: string): string =>
+    `WITH t AS (${insert} RETURNING ${KEY_COLUMNS}),
+     k AS (INSERT INTO ${K} (${KEY_COLUMNS}) SELECT ${KEY_COLUMNS} FROM t WHERE merchant_request_id IS NOT NULL)
+     SELECT count(*)::int AS inserted FROM t`
   const q = {
-    insert: stmt("insert", `INSERT INTO ${T} (${SELECT_LIST}) VALUES (${placeholders})`),
+    insert: stmt("insert", withOwnKey(`INSERT INTO ${T} (${SELECT_LIST}) VALUES (${placeholders})`)),
     // Inserts only while the owner is at the version the caller read, under a
     // key-share lock that a membership change (FOR UPDATE) waits for, and that
     // waits for one: the token lands in the scope of the current membership.
     insertChecked: stmt(
       "insert_checked",
-      `INSERT INTO ${T} (${SELECT_LIST}) SELECT ${placeholders}
-       WHERE EXISTS (SELECT 1 FROM ${S}.merchants WHERE merchant_id = $3 AND version = $25 FOR KEY SHARE)`
+      withOwnKey(`INSERT INTO ${T} (${SELECT_LIST}) SELECT ${placeholders}
+       WHERE EXISTS (SELECT 1 FROM ${S}.merchants WHERE merchant_id = $3 AND version = $25 FOR KEY SHARE)`)
     ),
+    // Binds only to a token that exists (rows of tokens are never removed); the primary key refuses a taken pair.
+    bindRequestId: stmt(
+      "bind_request_id",
+      `INSERT INTO ${K} (${KEY_COLUMNS}) SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM ${T} WHERE token = $3)`
+    ),
+    getRequestKey: stmt("get_request_key", `SELECT ${KEY_COLUMNS} FROM ${K} WHERE merchant_id = $1 AND merchant_request_id = $2`),
     get: stmt("get", `SELECT ${SELECT_LIST} FROM ${T} WHERE token = $1`),
     // The same, plus the version of the merchant the caller read.
     getChecked: stmt(
@@ -472,6 +489,12 @@ const build = (
 
   const rowsToRecords = (rows: ReadonlyArray<TokenRow>): Array<TokenRecord.TokenRecord> => rows.map(fromRow)
 
+  interface KeyRow {
+    readonly merchant_id: string
+    readonly merchant_request_id: string
+    readonly token: string
+    readonly request_digest: string | null
+  }
   interface MerchantRow {
     readonly merchant_id: string
     readonly prefix: string
@@ -519,8 +542,8 @@ const build = (
           return run(() => query(q.insert, toParams(record)).then(() => undefined))
         }
         return run(() =>
-          query(q.insertChecked, [...toParams(record), seen.version]).then((r) => {
-            if (r.rowCount === 0) stale(seen)
+          query<{ inserted: number }>(q.insertChecked, [...toParams(record), seen.version]).then((r) => {
+            if (r.rows[0]!.inserted === 0) stale(seen)
           })
         )
       }),
@@ -543,6 +566,24 @@ const build = (
         query<TokenRow>(q.getByRequestId, [merchantId, merchantRequestId]).then((r) =>
           r.rows[0] === undefined ? undefined : fromRow(r.rows[0])
         )
+      ),
+    bindRequestId: (key) =>
+      read(() =>
+        query(q.bindRequestId, [key.merchantId, key.merchantRequestId, key.token, key.requestDigest ?? null]).then((r) => {
+          if (r.rowCount === 0) throw TokenStore.errors.notFound()
+        })
+      ),
+    getRequestKey: (merchantId, merchantRequestId) =>
+      read(() =>
+        query<KeyRow>(q.getRequestKey, [merchantId, merchantRequestId]).then((r): TokenStore.RequestKey | undefined => {
+          const row = r.rows[0]
+          return row === undefined ? undefined : {
+            merchantId: row.merchant_id,
+            merchantRequestId: row.merchant_request_id,
+            token: row.token,
+            requestDigest: row.request_digest ?? undefined
+          }
+        })
       ),
     update: (next) =>
       run(() =>

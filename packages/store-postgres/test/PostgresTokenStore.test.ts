@@ -109,6 +109,38 @@ describe("PostgresTokenStore", () => {
     expect(count.rows[0].n).toBe(7) // tok-A (a tombstone), B, C, D, E, F, G
   })
 
+  it("[PG1][PG5][IDEMPOTENCY] request keys: every record's own key is a request_keys row written with it (migration 3 copies the older ones); a bound pair refuses inserts", async () => {
+    const old = await freshStore()
+    await run(old.insert(record("own-1", { merchantRequestId: "r1", requestDigest: "d1" })))
+    await run(old.insert(record("own-2", { merchantRequestId: "r2", requestDigest: undefined, fingerprint: "fp2" })))
+    await run(old.insert(record("own-3", { fingerprint: "fp3" })))
+    // Back to schema version 2, as a database written before request_keys existed.
+    await admin.query(`DROP TABLE "${old.schema}".request_keys; DELETE FROM "${old.schema}".schema_migrations WHERE version = 3`)
+    const store = await freshStore({ schema: old.schema, autoMigrate: false })
+    expect(await run(store.migrate())).toEqual([3])
+    expect(await run(store.getRequestKey("m1", "r1"))).toEqual({ merchantId: "m1", merchantRequestId: "r1", token: "own-1", requestDigest: "d1" })
+    expect(await run(store.getRequestKey("m1", "r2"))).toEqual({ merchantId: "m1", merchantRequestId: "r2", token: "own-2", requestDigest: undefined })
+    await run(store.bindRequestId({ merchantId: "m2", merchantRequestId: "r1", token: "own-3", requestDigest: "d3" }))
+    expect(await reasonOf(store.bindRequestId({ merchantId: "m2", merchantRequestId: "r1", token: "own-1", requestDigest: "d3" }))).toBe(
+      "Duplicate(merchantRequestId)"
+    )
+    expect(await reasonOf(store.bindRequestId({ merchantId: "m1", merchantRequestId: "r1", token: "own-3", requestDigest: "d1" }))).toBe(
+      "Duplicate(merchantRequestId)"
+    )
+    expect(await reasonOf(store.bindRequestId({ merchantId: "m2", merchantRequestId: "r9", token: "absent", requestDigest: "d" }))).toBe("NotFound")
+    // The pair m2/r1 is bound: an insert carrying it is refused, and neither its record nor a key is written.
+    const refused = record("new-1", { merchantId: "m2", scope: "merchant:m2", merchantRequestId: "r1", fingerprint: "fpN" })
+    expect(await reasonOf(store.insert(refused))).toBe("Duplicate(merchantRequestId)")
+    expect(await run(store.get("new-1"))).toBeUndefined()
+    expect(await run(store.getByRequestId("m2", "r1"))).toBeUndefined()
+    const keys = await admin.query(`SELECT merchant_id, merchant_request_id, token FROM "${store.schema}".request_keys ORDER BY 1, 2`)
+    expect(keys.rows).toEqual([
+      { merchant_id: "m1", merchant_request_id: "r1", token: "own-1" },
+      { merchant_id: "m1", merchant_request_id: "r2", token: "own-2" },
+      { merchant_id: "m2", merchant_request_id: "r1", token: "own-3" }
+    ])
+  })
+
   it("[PG1][MERCHANT-PREFIX][GROUP-MEMBERSHIP] prefixes and groups are unique in the database", async () => {
     const store = await freshStore()
     await run(store.putMerchant({ merchantId: "m1", prefix: "AAAA", format: "opaque", tokenization: true, luhn: "enforce" }))

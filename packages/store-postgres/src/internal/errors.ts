@@ -7,11 +7,12 @@
  * @internal
  */
 import * as TokenStore from "@tokenvault/vault/TokenStore"
-import { constraintNames } from "../Migrations.ts"
+import { constraintNames, requestKeysConstraint } from "../Migrations.ts"
 
-const byConstraint: ReadonlyMap<string, TokenStore.Duplicate["constraint"]> = new Map(
-  Object.entries(constraintNames).map(([reason, name]) => [name, reason as TokenStore.Duplicate["constraint"]])
-)
+const byConstraint: ReadonlyMap<string, TokenStore.Duplicate["constraint"]> = new Map([
+  ...Object.entries(constraintNames).map(([reason, name]) => [name, reason as TokenStore.Duplicate["constraint"]] as const),
+  [requestKeysConstraint, "merchantRequestId"]
+])
 
 interface DbError {
   readonly code: string

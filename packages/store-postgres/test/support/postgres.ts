@@ -104,7 +104,7 @@ export const dropSchemas = async (pool: pg.Pool, schemas: Iterable<string>): Pro
 /** Deletes every row of a store schema (cheaper than a fresh schema: no DDL, no fsync). */
 export const clearSchema = (pool: pg.Pool, schema: string): Promise<unknown> =>
   pool.query(
-    `DELETE FROM "${schema}".memberships; DELETE FROM "${schema}".tokens; DELETE FROM "${schema}".merchants; DELETE FROM "${schema}".groups`
+    `DELETE FROM "${schema}".memberships; DELETE FROM "${schema}".request_keys; DELETE FROM "${schema}".tokens; DELETE FROM "${schema}".merchants; DELETE FROM "${schema}".groups`
   )
 
 /**
