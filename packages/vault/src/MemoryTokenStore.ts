@@ -6,14 +6,32 @@
  *
  * Not durable: state is lost when the process ends (`durable: false`).
  *
+ * **Capacity and layout**
+ *
+ * - A V8 `Map` or `Set` holds at most 2^24 (16,777,216) entries and throws a
+ *   `RangeError` past it. Every index here has at most one entry per token
+ *   (tombstones included) or per idempotency key, so the store refuses the
+ *   insert or key binding that would pass 2^24 with a typed `Unavailable`
+ *   error instead. Larger sets of tokens need a durable adapter.
+ * - Records are kept as given; the secondary indexes are keyed by scope, then
+ *   by customer or fingerprint (strings the records already hold), with a
+ *   bucket that is a single token, a small sorted array or a `Set`. About
+ *   1 KiB of heap per card token in all (docs/benchmarks.md).
+ *
  * @since 0.1.0
  */
 import type { Group, IsoDate, Merchant, TokenRecord } from "@tokenvault/core"
 import { Effect, Layer } from "effect"
+import * as Buckets from "./internal/buckets.ts"
 import { insertSorted, lowerBound, removeSorted } from "./internal/sortedKeys.ts"
 import * as TokenStore from "./TokenStore.ts"
 
 const SEP = "\u0000"
+
+/** V8's limit on the entries of one `Map` or `Set` (2^24); past it `set` throws a `RangeError`. */
+const MAX_ENTRIES = 2 ** 24
+
+const full = () => TokenStore.errors.unavailable("capacity: the memory store holds at most 16,777,216 tokens")
 
 const addTo = (index: Map<string, Set<string>>, key: string, token: string): void => {
   let set = index.get(key)
@@ -35,36 +53,10 @@ const removeFrom = (index: Map<string, Set<string>>, key: string, token: string)
   return false
 }
 
-/** Adds to an index whose buckets are mostly of one token: a string until a second token arrives. */
-const addSlot = (index: Map<string, string | Set<string>>, key: string, token: string): void => {
-  const slot = index.get(key)
-  if (slot === undefined) index.set(key, token)
-  else if (typeof slot === "string") {
-    if (slot !== token) index.set(key, new Set([slot, token]))
-  } else slot.add(token)
-}
-
-const removeSlot = (index: Map<string, string | Set<string>>, key: string, token: string): void => {
-  const slot = index.get(key)
-  if (slot === undefined) return
-  if (typeof slot === "string") {
-    if (slot === token) index.delete(key)
-    return
-  }
-  slot.delete(token)
-  if (slot.size === 1) index.set(key, slot.values().next().value!)
-}
-
-const slotTokens = (slot: string | Set<string> | undefined): ReadonlyArray<string> =>
-  slot === undefined ? [] : typeof slot === "string" ? [slot] : Array.from(slot)
-
 /** True when an update leaves every indexed field alone, so the indexes need no work. */
 const sameIndexKeys = (a: TokenRecord.TokenRecord, b: TokenRecord.TokenRecord): boolean =>
   a.status === b.status && a.scope === b.scope && a.customerId === b.customerId && a.fingerprint === b.fingerprint &&
   a.retainUntil === b.retainUntil && a.merchantRequestId === b.merchantRequestId && a.merchantId === b.merchantId
-
-const sortByToken = (records: Array<TokenRecord.TokenRecord>): Array<TokenRecord.TokenRecord> =>
-  records.sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0))
 
 /**
  * Options for the memory store.
@@ -74,6 +66,12 @@ const sortByToken = (records: Array<TokenRecord.TokenRecord>): Array<TokenRecord
  */
 export interface Options {
   readonly maxPageSize?: number | undefined
+  /**
+   * The most tokens (tombstones included) the store holds, and the most idempotency keys;
+   * at most and by default 2^24, V8's limit on one `Map`. An insert past it fails with
+   * `Unavailable`.
+   */
+  readonly capacity?: number | undefined
   /**
    * Offer `bindRequestId` and `getRequestKey`, so a new idempotency key answered with an
    * existing duplicate token is bound to it even when the token carries another key or
@@ -91,14 +89,16 @@ export interface Options {
  */
 export const make = (options?: Options): TokenStore.Service => {
   const maxPageSize = options?.maxPageSize ?? 1000
+  const capacity = Math.min(options?.capacity ?? MAX_ENTRIES, MAX_ENTRIES)
   const records = new Map<string, TokenRecord.TokenRecord>()
   const byRequest = new Map<string, string>()
   /** The digests of keys bound with `bindRequestId` (also in `byRequest`); a record's own key has its digest on the record. */
   const boundDigests = new Map<string, string | undefined>()
-  const byCustomer = new Map<string, Set<string>>()
-  const byFingerprint = new Map<string, string | Set<string>>()
+  const byCustomer: Buckets.Index = new Map()
+  const byFingerprint: Buckets.Index = new Map()
+  /** Live tokens by scope, and tombstones by scope (a membership change moves both). */
   const byScope = new Map<string, Set<string>>()
-  const byOwner = new Map<string, Set<string>>()
+  const deadByScope = new Map<string, Set<string>>()
   const byDue = new Map<string, Set<string>>()
   const dueDates: Array<string> = []
   const merchants = new Map<string, TokenStore.MerchantEntry>()
@@ -107,36 +107,42 @@ export const make = (options?: Options): TokenStore.Service => {
   let closed = false
 
   const index = (r: TokenRecord.TokenRecord): void => {
-    addTo(byOwner, r.merchantId, r.token)
     if (r.merchantRequestId !== undefined) byRequest.set(r.merchantId + SEP + r.merchantRequestId, r.token)
-    if (r.status === "DELETED") return
+    if (r.status === "DELETED") return addTo(deadByScope, r.scope, r.token)
     addTo(byScope, r.scope, r.token)
-    if (r.customerId !== undefined) addTo(byCustomer, r.scope + SEP + r.customerId, r.token)
-    if (r.fingerprint !== undefined) addSlot(byFingerprint, r.scope + SEP + r.fingerprint, r.token)
+    if (r.customerId !== undefined) Buckets.put(byCustomer, r.scope, r.customerId, r.token)
+    if (r.fingerprint !== undefined) Buckets.put(byFingerprint, r.scope, r.fingerprint, r.token)
     if (!byDue.has(r.retainUntil)) insertSorted(dueDates, r.retainUntil)
     addTo(byDue, r.retainUntil, r.token)
   }
 
-  const unindexLive = (r: TokenRecord.TokenRecord): void => {
-    if (r.status === "DELETED") return
+  const unindex = (r: TokenRecord.TokenRecord): void => {
+    if (r.status === "DELETED") return void removeFrom(deadByScope, r.scope, r.token)
     removeFrom(byScope, r.scope, r.token)
-    if (r.customerId !== undefined) removeFrom(byCustomer, r.scope + SEP + r.customerId, r.token)
-    if (r.fingerprint !== undefined) removeSlot(byFingerprint, r.scope + SEP + r.fingerprint, r.token)
+    if (r.customerId !== undefined) Buckets.drop(byCustomer, r.scope, r.customerId, r.token)
+    if (r.fingerprint !== undefined) Buckets.drop(byFingerprint, r.scope, r.fingerprint, r.token)
     if (removeFrom(byDue, r.retainUntil, r.token)) removeSorted(dueDates, r.retainUntil)
   }
 
   /** The ACTIVE token holding `r`'s card, customer and scope, other than `r` itself. */
   const activeHolder = (r: TokenRecord.TokenRecord, scope: string = r.scope): string | undefined => {
     if (r.status !== "ACTIVE" || r.fingerprint === undefined) return undefined
-    for (const t of slotTokens(byFingerprint.get(scope + SEP + r.fingerprint))) {
+    const bucket = Buckets.get(byFingerprint, scope, r.fingerprint)
+    if (bucket === undefined) return undefined
+    const holds = (t: string): boolean => {
       const other = records.get(t)!
-      if (t !== r.token && other.status === "ACTIVE" && other.customerId === r.customerId) return t
+      return t !== r.token && other.status === "ACTIVE" && other.customerId === r.customerId
     }
+    if (typeof bucket === "string") return holds(bucket) ? bucket : undefined
+    for (const t of bucket) if (holds(t)) return t
     return undefined
   }
 
+  const recordsOf = (bucket: Buckets.Bucket | undefined): Array<TokenRecord.TokenRecord> =>
+    Buckets.sortedTokens(bucket).map((t) => records.get(t)!)
+
   const guard = <A>(f: () => A): Effect.Effect<A, TokenStore.TokenStoreError> =>
-    Effect.suspend(() => (closed ? Effect.fail(TokenStore.errors.unavailable("closed")) : Effect.sync(f)))
+    Effect.suspend(() => (closed ? Effect.fail(TokenStore.errors.unavailable("closed")) : Effect.succeed(f())))
 
   const guardEither = <A>(f: () => A | TokenStore.TokenStoreError): Effect.Effect<A, TokenStore.TokenStoreError> =>
     Effect.suspend(() => {
@@ -165,6 +171,7 @@ export const make = (options?: Options): TokenStore.Service => {
           return TokenStore.errors.duplicate("merchantRequestId")
         }
         if (activeHolder(record) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")
+        if (records.size >= capacity) return full()
         records.set(record.token, record)
         index(record)
         return undefined
@@ -181,10 +188,11 @@ export const make = (options?: Options): TokenStore.Service => {
         const current = records.get(next.token)
         if (current === undefined) return TokenStore.errors.notFound()
         if (current.version !== next.version - 1) return TokenStore.errors.conflict()
+        // Unchanged index keys keep the one-ACTIVE-card constraint as it held for `current`.
+        if (sameIndexKeys(current, next)) return void records.set(next.token, next)
         if (activeHolder(next) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")
         records.set(next.token, next)
-        if (sameIndexKeys(current, next)) return undefined
-        unindexLive(current)
+        unindex(current)
         if (current.merchantRequestId !== undefined && current.merchantRequestId !== next.merchantRequestId) {
           byRequest.delete(current.merchantId + SEP + current.merchantRequestId)
         }
@@ -192,9 +200,9 @@ export const make = (options?: Options): TokenStore.Service => {
         return undefined
       }),
     findByCustomer: (scope, customerId) =>
-      guard(() => sortByToken(Array.from(byCustomer.get(scope + SEP + customerId) ?? [], (t) => records.get(t)!))),
+      guard(() => recordsOf(Buckets.get(byCustomer, scope, customerId))),
     findByFingerprint: (scope, fingerprint) =>
-      guard(() => sortByToken(slotTokens(byFingerprint.get(scope + SEP + fingerprint)).map((t) => records.get(t)!))),
+      guard(() => recordsOf(Buckets.get(byFingerprint, scope, fingerprint))),
     listByScope: (scope, request) => guard(() => page(byScope.get(scope) ?? [], request)),
     dueForPurge: (onOrBefore: IsoDate.IsoDate, request) =>
       guard(() => {
@@ -244,9 +252,9 @@ export const make = (options?: Options): TokenStore.Service => {
         const moved: Array<[TokenRecord.TokenRecord, TokenRecord.TokenRecord]> = []
         const rescope: Group.Rescope | undefined = change.rescope
         if (rescope !== undefined) {
-          for (const t of byOwner.get(rescope.owner) ?? []) {
+          for (const t of [...(byScope.get(rescope.from) ?? []), ...(deadByScope.get(rescope.from) ?? [])]) {
             const r = records.get(t)!
-            if (r.scope !== rescope.from) continue
+            if (r.merchantId !== rescope.owner) continue
             moved.push([r, { ...r, scope: rescope.to, version: r.version + 1 }])
           }
           // All-or-nothing: check the ACTIVE-fingerprint constraint in the target scope first.
@@ -259,7 +267,7 @@ export const make = (options?: Options): TokenStore.Service => {
           }
         }
         for (const [current, next] of moved) {
-          unindexLive(current)
+          unindex(current)
           records.set(next.token, next)
           index(next)
         }
@@ -278,6 +286,7 @@ export const make = (options?: Options): TokenStore.Service => {
         const key = bound.merchantId + SEP + bound.merchantRequestId
         if (!records.has(bound.token)) return TokenStore.errors.notFound()
         if (byRequest.has(key)) return TokenStore.errors.duplicate("merchantRequestId")
+        if (byRequest.size >= capacity) return full()
         byRequest.set(key, bound.token)
         boundDigests.set(key, bound.requestDigest)
         return undefined

@@ -361,6 +361,45 @@ describe("MemoryTokenStore indexes", () => {
   })
 })
 
+describe("MemoryTokenStore buckets and capacity", () => {
+  it("[GROUP-ACCESS][DUPLICATE-CARD] a customer's and a card's buckets stay ordered by token past the small-array size, through deletions", async () => {
+    const store = MemoryTokenStore.make()
+    // 80 tokens of one customer inserted out of order; every third one is a SUSPENDED twin of one card.
+    const records = Array.from({ length: 80 }, (_, i) =>
+      makeRecord({ token: `t${String((i * 37) % 80).padStart(2, "0")}`, fingerprint: i % 3 === 0 ? "card" : `f${i}`, status: i % 3 === 0 && i > 0 ? "SUSPENDED" : "ACTIVE" })
+    )
+    for (const r of records) await run(store.insert(r))
+    const expectBuckets = async (live: ReadonlyArray<R>) => {
+      const sorted = live.map((r) => r.token).sort()
+      expect((await run(store.findByCustomer("merchant:m1", "c1"))).map((r) => r.token)).toEqual(sorted)
+      expect((await run(store.findByFingerprint("merchant:m1", "card"))).map((r) => r.token)).toEqual(
+        live.filter((r) => r.fingerprint === "card").map((r) => r.token).sort()
+      )
+    }
+    await expectBuckets(records)
+    const gone = records.filter((_, i) => i % 2 === 0)
+    for (const r of gone) await run(store.update(tombstone(r)))
+    const left = records.filter((_, i) => i % 2 === 1)
+    await expectBuckets(left)
+    for (const r of left.slice(0, -1)) await run(store.update(tombstone(r)))
+    await expectBuckets(left.slice(-1))
+  })
+
+  it("[DELETE-IRREVERSIBLE] past its capacity (tombstones included) the store refuses inserts and key bindings with Unavailable, never a RangeError", async () => {
+    const store = MemoryTokenStore.make({ capacity: 2 })
+    const a = makeRecord({ merchantRequestId: "req-a" })
+    await run(store.insert(a))
+    await run(store.insert(makeRecord()))
+    await run(store.update(tombstone(a)))
+    expect(await fail(store.insert(makeRecord()))).toMatchObject({ _tag: "Unavailable" })
+    // Keys count apart from tokens: the record's own key and one bound key fill it.
+    const bind = (merchantRequestId: string) => store.bindRequestId!({ merchantId: "m1", merchantRequestId, token: a.token, requestDigest: "d" })
+    await run(bind("req-b"))
+    expect(await fail(bind("req-c"))).toMatchObject({ _tag: "Unavailable" })
+    expect(await run(store.getRequestKey!("m1", "req-c"))).toBeUndefined()
+  })
+})
+
 describe("MemoryTokenStore membership, merchants, groups", () => {
   const setup = async () => {
     const store = MemoryTokenStore.make()
