@@ -179,6 +179,29 @@ describe("FileTokenStore basics", () => {
     await run(store.close())
   })
 
+  it("[GROUP-MEMBERSHIP] a re-scoping change moves the tokens the owner owns now, as the memory store does (an update may change a record's owner)", async () => {
+    const dir = tempDir("owner")
+    const store = await run(FileTokenStore.open(dir))
+    const model = MemoryTokenStore.make()
+    const moved = record(1)
+    const handedOver = record(2)
+    for (const s of [store, model]) {
+      await run(s.putMerchant(merchant("m1", "AA")))
+      await run(s.putMerchant(merchant("m2", "BB")))
+      await run(s.createGroup("g"))
+      await run(s.insert(moved))
+      await run(s.insert(handedOver))
+      await run(s.update({ ...handedOver, merchantId: "m2", version: 2 }))
+    }
+    const change = { merchantId: "m1", groupId: "g", rescope: { owner: "m1", from: moved.scope, to: "group:g" as Group.Scope } }
+    expect(await run(store.changeMembership(change))).toBe(await run(model.changeMembership(change)))
+    expect((await run(store.stats())).poisoned).toBeUndefined()
+    await run(store.close())
+    const reopened = await run(FileTokenStore.open(dir))
+    for (const t of [moved.token, handedOver.token]) expect(await run(reopened.get(t))).toEqual(await run(model.get(t)))
+    await run(reopened.close())
+  })
+
   it("[R1] without group commit every operation gets its own write and fsync", async () => {
     const store = await run(FileTokenStore.open(tempDir(), { groupCommit: false }))
     await run(Effect.forEach(Array.from({ length: 20 }, (_, i) => record(i)), (r) => store.insert(r), { concurrency: 8, discard: true }))

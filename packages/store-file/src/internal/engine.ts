@@ -313,13 +313,15 @@ export class Engine {
     return undefined
   }
 
-  /** The tokens a membership change re-scopes (as the memory store picks them: owner's tokens in `from`, tombstones too). */
+  /** The tokens a membership change re-scopes (as the memory store picks them: tokens in `from` the owner owns now, tombstones too). */
   private movedBy(change: TokenStore.MembershipChange): Array<string> {
     const rescope = change.rescope
     if (rescope === undefined) return []
     const out: Array<string> = []
+    // `byOwner` holds every token the owner ever had (an update may have changed a record's owner since).
     for (const t of this.byOwner.get(rescope.owner) ?? []) {
-      if (this.records.get(t)!.record.scope === rescope.from) out.push(t)
+      const r = this.records.get(t)!.record
+      if (r.scope === rescope.from && r.merchantId === rescope.owner) out.push(t)
     }
     return out
   }
