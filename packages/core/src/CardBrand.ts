@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { ensure, isRecord, string } from "./internal/input.ts"
 
 /**
  * A brand name as the gateways spell it.
@@ -64,14 +65,28 @@ const matchLength = (digits: string, pattern: number | readonly [number, number]
   return head >= pattern[0] && head <= pattern[1] ? width : 0
 }
 
+/** True when `u` is an array whose every index (holes included) passes `p`. */
+const isArrayOf = (u: unknown, p: (item: unknown) => boolean): boolean => {
+  if (!Array.isArray(u)) return false
+  for (let i = 0; i < u.length; i++) if (!p(u[i])) return false
+  return true
+}
+const isNumber = (u: unknown): boolean => typeof u === "number"
+const isPattern = (u: unknown): boolean => isNumber(u) || (isArrayOf(u, isNumber) && (u as ReadonlyArray<number>).length === 2)
+const isEntry = (u: unknown): boolean => isRecord(u) && isArrayOf(u.patterns, isPattern) && Array.isArray(u.lengths)
+
 /**
  * The brand of an ASCII digit string, or `undefined` when no row matches both
- * its prefix and its length. Pure and total: any string is accepted.
+ * its prefix and its length. Pure: any string is accepted. A non-string, or
+ * a table whose rows lack pattern and length lists, throws a typed
+ * `INVALID_INPUT` error (the built-in {@link table} is not re-checked).
  *
  * @category getters
  * @since 0.1.0
  */
 export const detect = (digits: string, brandTable: ReadonlyArray<BrandEntry> = table): CardBrand | undefined => {
+  string(digits, "digits")
+  if (brandTable !== table) ensure(isArrayOf(brandTable, isEntry), "A brand table", "an array of BrandEntry", brandTable)
   let best: CardBrand | undefined
   let bestLen = 0
   for (const entry of brandTable) {

@@ -6,11 +6,15 @@
  */
 import { DateTime, Result } from "effect"
 import { describeInput, isAsciiDigits } from "./internal/digits.ts"
+import { ensure, isRecord } from "./internal/input.ts"
 import * as IsoDate from "./IsoDate.ts"
 import * as TokenError from "./TokenError.ts"
 
 /**
- * A card's expiry month and 4-digit year.
+ * A card's expiry month (1–12) and 4-digit year. {@link make} and
+ * {@link parse} give years 2000–2999; {@link expiresOn}, {@link isExpired}
+ * and {@link format} take years 0–9999 and throw a typed `INVALID_INPUT`
+ * error for anything else.
  *
  * @category models
  * @since 0.1.0
@@ -92,23 +96,46 @@ export const parse = (input: unknown, format: Format): Result.Result<Expiry, Tok
 }
 
 /**
+ * True when `u` is an {@link Expiry}: an integer month 1–12 and an integer
+ * year 0–9999.
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isExpiry = (u: unknown): u is Expiry =>
+  isRecord(u) && Number.isInteger(u.month) && (u.month as number) >= 1 && (u.month as number) <= 12 &&
+  Number.isInteger(u.year) && (u.year as number) >= IsoDate.years.min && (u.year as number) <= IsoDate.years.max
+
+/** Throws a typed error unless `expiry` is an {@link Expiry}. */
+const check = (expiry: Expiry): void => ensure(isExpiry(expiry), "An expiry", "{ month: 1–12, year: 0–9999 }", expiry)
+
+/**
  * The first day after the card's validity (the first of the month after the
- * expiry month). A card is valid strictly before this date.
+ * expiry month). A card is valid strictly before this date. December 9999
+ * has no such date: a typed `INVALID_INPUT` error.
  *
  * @category getters
  * @since 0.1.0
  */
-export const expiresOn = (expiry: Expiry): IsoDate.IsoDate => IsoDate.firstOfNextMonth(expiry.year, expiry.month)
+export const expiresOn = (expiry: Expiry): IsoDate.IsoDate => {
+  check(expiry)
+  return IsoDate.firstOfNextMonth(expiry.year, expiry.month)
+}
 
 /**
  * True when the card has expired at `now`: a card is valid through the last
- * day of its expiry month, UTC.
+ * day of its expiry month, UTC. Any `DateTime` is accepted, whatever its
+ * year.
  *
  * @category predicates
  * @since 0.1.0
  */
-export const isExpired = (expiry: Expiry, now: DateTime.DateTime): boolean =>
-  IsoDate.fromDateTime(now) >= expiresOn(expiry)
+export const isExpired = (expiry: Expiry, now: DateTime.DateTime): boolean => {
+  check(expiry)
+  ensure(DateTime.isDateTime(now), "now", "a DateTime", now)
+  const { month, year } = DateTime.toPartsUtc(now)
+  return year > expiry.year || (year === expiry.year && month > expiry.month)
+}
 
 /**
  * `MM/YY` text of an expiry.
@@ -116,5 +143,7 @@ export const isExpired = (expiry: Expiry, now: DateTime.DateTime): boolean =>
  * @category encoding
  * @since 0.1.0
  */
-export const format = (expiry: Expiry): string =>
-  `${String(expiry.month).padStart(2, "0")}/${String(expiry.year % 100).padStart(2, "0")}`
+export const format = (expiry: Expiry): string => {
+  check(expiry)
+  return `${String(expiry.month).padStart(2, "0")}/${String(expiry.year % 100).padStart(2, "0")}`
+}

@@ -15,9 +15,14 @@
  * Membership changes are pure: they return the new membership and the
  * re-scoping a store applies atomically.
  *
+ * Ids are strings and a membership is a `Map` of strings; anything else is
+ * a typed `INVALID_INPUT` error (a failed `Result` from {@link join} and
+ * {@link leave}, thrown by the others).
+ *
  * @since 0.1.0
  */
 import { Result } from "effect"
+import { invalidInput, isRecord, map, string } from "./internal/input.ts"
 import * as TokenError from "./TokenError.ts"
 
 /**
@@ -34,7 +39,7 @@ export type Scope = `merchant:${string}` | `group:${string}`
  * @category constructors
  * @since 0.1.0
  */
-export const merchantScope = (merchantId: string): Scope => `merchant:${merchantId}`
+export const merchantScope = (merchantId: string): Scope => `merchant:${string(merchantId, "merchantId")}`
 
 /**
  * The scope of a group's shared tokens.
@@ -42,7 +47,7 @@ export const merchantScope = (merchantId: string): Scope => `merchant:${merchant
  * @category constructors
  * @since 0.1.0
  */
-export const groupScope = (groupId: string): Scope => `group:${groupId}`
+export const groupScope = (groupId: string): Scope => `group:${string(groupId, "groupId")}`
 
 /**
  * Group membership: merchant ID → group ID.
@@ -52,6 +57,13 @@ export const groupScope = (groupId: string): Scope => `group:${groupId}`
  */
 export type Membership = ReadonlyMap<string, string>
 
+/** The group of `merchantId`, checking the argument types. */
+const groupOf = (membership: Membership, merchantId: string): string | undefined => {
+  const group = map(membership, "membership").get(string(merchantId, "merchantId"))
+  if (group !== undefined && typeof group !== "string") throw invalidInput("A membership's group id", "a string", group)
+  return group
+}
+
 /**
  * The scopes a merchant can see: its own, and its group's if it has one.
  *
@@ -59,7 +71,7 @@ export type Membership = ReadonlyMap<string, string>
  * @since 0.1.0
  */
 export const visibleScopes = (merchantId: string, membership: Membership): ReadonlyArray<Scope> => {
-  const group = membership.get(merchantId)
+  const group = groupOf(membership, merchantId)
   return group === undefined ? [merchantScope(merchantId)] : [merchantScope(merchantId), groupScope(group)]
 }
 
@@ -72,7 +84,7 @@ export const visibleScopes = (merchantId: string, membership: Membership): Reado
  * @since 0.1.0
  */
 export const scopeForNewTokens = (merchantId: string, membership: Membership): Scope => {
-  const group = membership.get(merchantId)
+  const group = groupOf(membership, merchantId)
   return group === undefined ? merchantScope(merchantId) : groupScope(group)
 }
 
@@ -83,7 +95,7 @@ export const scopeForNewTokens = (merchantId: string, membership: Membership): S
  * @since 0.1.0
  */
 export const canAccess = (scope: Scope, merchantId: string, membership: Membership): boolean => {
-  const group = membership.get(merchantId)
+  const group = groupOf(membership, merchantId)
   return scope === merchantScope(merchantId) || (group !== undefined && scope === groupScope(group))
 }
 
@@ -111,6 +123,18 @@ export interface Change {
   readonly rescope: Rescope | undefined
 }
 
+/** The typed error for arguments of {@link join} or {@link leave} of the wrong type, if any. */
+const badArguments = (membership: unknown, merchantId: unknown, groupId: unknown, tokens: unknown): TokenError.TokenError | undefined =>
+  !(membership instanceof Map)
+    ? invalidInput("membership", "a Map", membership)
+    : typeof merchantId !== "string"
+    ? invalidInput("merchantId", "a string", merchantId)
+    : typeof groupId !== "string"
+    ? invalidInput("groupId", "a string", groupId)
+    : typeof tokens !== "boolean"
+    ? invalidInput("The tokens flag", "a boolean", tokens)
+    : undefined
+
 /**
  * `merchantId` joins `groupId`, bringing its previous tokens or not.
  *
@@ -123,6 +147,8 @@ export const join = (
   groupId: string,
   withTokens: boolean
 ): Result.Result<Change, TokenError.TokenError> => {
+  const bad = badArguments(membership, merchantId, groupId, withTokens)
+  if (bad !== undefined) return Result.fail(bad)
   if (membership.has(merchantId)) {
     return Result.fail(TokenError.make("GROUP_MEMBERSHIP", { rule: "GROUP-MEMBERSHIP", message: "The merchant is already in a group." }))
   }
@@ -147,6 +173,8 @@ export const leave = (
   groupId: string,
   takeTokens: boolean
 ): Result.Result<Change, TokenError.TokenError> => {
+  const bad = badArguments(membership, merchantId, groupId, takeTokens)
+  if (bad !== undefined) return Result.fail(bad)
   if (membership.get(merchantId) !== groupId) {
     return Result.fail(TokenError.make("GROUP_MEMBERSHIP", { rule: "GROUP-MEMBERSHIP", message: "The merchant is not in that group." }))
   }
@@ -165,5 +193,7 @@ export const leave = (
  * @category combinators
  * @since 0.1.0
  */
-export const applyRescope = (rescope: Rescope, owner: string, scope: Scope): Scope =>
-  owner === rescope.owner && scope === rescope.from ? rescope.to : scope
+export const applyRescope = (rescope: Rescope, owner: string, scope: Scope): Scope => {
+  if (!isRecord(rescope)) throw invalidInput("A rescope", "{ owner, from, to }", rescope)
+  return owner === rescope.owner && scope === rescope.from ? rescope.to : scope
+}

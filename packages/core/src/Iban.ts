@@ -7,6 +7,7 @@
  */
 import { Result } from "effect"
 import { describeInput } from "./internal/digits.ts"
+import { invalidInput } from "./internal/input.ts"
 import type * as Pan from "./Pan.ts"
 import * as TokenError from "./TokenError.ts"
 
@@ -34,6 +35,7 @@ export class Iban {
 
   /** @internal */
   static reveal(iban: Iban): string {
+    if (typeof iban !== "object" || iban === null || !(#value in iban)) throw invalidInput("An IBAN", "an Iban from Iban.parse", iban)
     return iban.#value
   }
 
@@ -88,7 +90,8 @@ export const parse = (input: unknown): Result.Result<Iban, TokenError.TokenError
 }
 
 /**
- * The full IBAN, for the crypto adapters only.
+ * The full IBAN, for the crypto adapters only. Throws a typed
+ * `INVALID_INPUT` error for anything but an {@link Iban}.
  *
  * @category getters
  * @since 0.1.0

@@ -2,16 +2,23 @@
  * UTC calendar dates as `YYYY-MM-DD` strings, and the month arithmetic that
  * retention needs. Strings sort in date order, so stores can index them.
  *
+ * **Supported range**
+ *
+ * Years 0000 to 9999 of the proleptic Gregorian calendar ({@link years}):
+ * what four digits can write and what sorts correctly as text. Every
+ * function refuses anything outside it, and any value that is not a date,
+ * with a typed `INVALID_INPUT` error (thrown, since these functions return
+ * plain values) instead of a wrong date: {@link fromDateTime} of an instant
+ * in year 10000, {@link addMonths} past 9999-12-31, {@link make} of month 13.
+ * {@link parse} answers `undefined` instead.
+ *
  * @since 0.1.0
  */
 import { DateTime } from "effect"
+import { ensure, invalidInput, isRecord } from "./internal/input.ts"
 
 /**
- * A UTC calendar date, `YYYY-MM-DD`.
- *
- * **Gotchas**
- *
- * {@link make} does not validate; use it with parts you computed.
+ * A UTC calendar date, `YYYY-MM-DD`, within {@link years}.
  *
  * @category models
  * @since 0.1.0
@@ -30,96 +37,146 @@ export interface Parts {
   readonly day: number
 }
 
+/**
+ * The supported years, inclusive: four-digit years only.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const years = { min: 0, max: 9999 } as const
+
+const SHAPE = /^\d{4}-\d{2}-\d{2}$/
+const DATE = "a YYYY-MM-DD date"
+
+const isYear = (year: unknown): year is number => Number.isInteger(year) && (year as number) >= years.min && (year as number) <= years.max
+const isMonth = (month: unknown): month is number => Number.isInteger(month) && (month as number) >= 1 && (month as number) <= 12
+
+/** Days in a month of a valid year and month (no checks). */
+const monthDays = (year: number, month: number): number =>
+  month === 2
+    ? (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28
+    : month === 4 || month === 6 || month === 9 || month === 11
+    ? 30
+    : 31
+
+/** The parts of `date` when it is a valid date in range, else `undefined`. */
+const partsOf = (date: unknown): Parts | undefined => {
+  if (typeof date !== "string" || !SHAPE.test(date)) return undefined
+  const year = Number(date.slice(0, 4))
+  const month = Number(date.slice(5, 7))
+  const day = Number(date.slice(8, 10))
+  return isMonth(month) && day >= 1 && day <= monthDays(year, month) ? { year, month, day } : undefined
+}
+
+const checkYearMonth = (year: number, month: number): void =>
+  ensure(isYear(year) && isMonth(month), "A year and month", "a year 0000–9999 and a month 1–12", isYear(year) ? month : year)
+
 const pad = (n: number, w: number): string => String(n).padStart(w, "0")
 
 /**
- * Builds an {@link IsoDate} from parts.
+ * Builds an {@link IsoDate} from parts, checking them: integer year in
+ * {@link years}, month 1–12, day within the month. Throws a typed
+ * `INVALID_INPUT` error otherwise.
  *
  * @category constructors
  * @since 0.1.0
  */
-export const make = (parts: Parts): IsoDate => `${pad(parts.year, 4)}-${pad(parts.month, 2)}-${pad(parts.day, 2)}` as IsoDate
+export const make = (parts: Parts): IsoDate => {
+  const ok = isRecord(parts) && isYear(parts.year) && isMonth(parts.month) && Number.isInteger(parts.day) &&
+    parts.day >= 1 && parts.day <= monthDays(parts.year, parts.month)
+  ensure(ok, "A date", "a year 0000–9999, a month 1–12 and a day of that month", parts)
+  return `${pad(parts.year, 4)}-${pad(parts.month, 2)}-${pad(parts.day, 2)}` as IsoDate
+}
 
 /**
- * The parts of an {@link IsoDate}.
+ * The parts of an {@link IsoDate}. Throws a typed `INVALID_INPUT` error for
+ * anything that is not a valid date.
  *
  * @category getters
  * @since 0.1.0
  */
-export const toParts = (date: IsoDate): Parts => ({
-  year: Number(date.slice(0, 4)),
-  month: Number(date.slice(5, 7)),
-  day: Number(date.slice(8, 10))
-})
+export const toParts = (date: IsoDate): Parts => {
+  const parts = partsOf(date)
+  if (parts === undefined) throw invalidInput("A date", DATE, date)
+  return parts
+}
 
 /**
  * Days in a month of the proleptic Gregorian calendar (leap years by the 4 /
- * 100 / 400 rule).
+ * 100 / 400 rule). Throws a typed `INVALID_INPUT` error for a year outside
+ * {@link years} or a month outside 1–12.
  *
  * @category math
  * @since 0.1.0
  */
-export const daysInMonth = (year: number, month: number): number =>
-  month === 2
-    ? (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28
-    : [4, 6, 9, 11].includes(month)
-    ? 30
-    : 31
+export const daysInMonth = (year: number, month: number): number => {
+  checkYearMonth(year, month)
+  return monthDays(year, month)
+}
 
 /**
- * Adds `months` calendar months, clamping the day to the end of the target
- * month: 31 January + 1 month is 28 (or 29) February, and 29 February + 12
- * months is 28 February. Year rollover is handled (December + 1 is January).
+ * Adds `months` calendar months (an integer, negative to go back), clamping
+ * the day to the end of the target month: 31 January + 1 month is 28 (or
+ * 29) February, and 29 February + 12 months is 28 February. Year rollover is
+ * handled (December + 1 is January). A result outside {@link years} is a
+ * typed `INVALID_INPUT` error, never a wrapped or 5-digit year.
  *
  * @category math
  * @since 0.1.0
  */
 export const addMonths = (date: IsoDate, months: number): IsoDate => {
   const { day, month, year } = toParts(date)
+  ensure(Number.isSafeInteger(months), "months", "an integer", months)
   const index = year * 12 + (month - 1) + months
   const y = Math.floor(index / 12)
   const m = index - y * 12 + 1
-  return make({ year: y, month: m, day: Math.min(day, daysInMonth(y, m)) })
+  return make({ year: y, month: m, day: Math.min(day, monthDays(y, m)) })
 }
 
 /**
  * The first day of the month after `year`/`month`: the instant a card with
- * that expiry stops being valid.
+ * that expiry stops being valid. Throws a typed `INVALID_INPUT` error for
+ * a bad month, or when that day falls after 9999-12-31.
  *
  * @category math
  * @since 0.1.0
  */
-export const firstOfNextMonth = (year: number, month: number): IsoDate =>
-  month === 12 ? make({ year: year + 1, month: 1, day: 1 }) : make({ year, month: month + 1, day: 1 })
+export const firstOfNextMonth = (year: number, month: number): IsoDate => {
+  checkYearMonth(year, month)
+  return month === 12 ? make({ year: year + 1, month: 1, day: 1 }) : make({ year, month: month + 1, day: 1 })
+}
 
 /**
- * The UTC calendar date of an instant.
+ * The UTC calendar date of an instant. Throws a typed `INVALID_INPUT` error
+ * for anything that is not a `DateTime`, or an instant outside {@link years}.
  *
  * @category constructors
  * @since 0.1.0
  */
 export const fromDateTime = (now: DateTime.DateTime): IsoDate => {
+  ensure(DateTime.isDateTime(now), "now", "a DateTime", now)
   const p = DateTime.toPartsUtc(now)
   return make({ year: p.year, month: p.month, day: p.day })
 }
 
 /**
- * Parses a `YYYY-MM-DD` string into a valid {@link IsoDate}, or `undefined`.
+ * Parses a `YYYY-MM-DD` string into a valid {@link IsoDate}, or `undefined`
+ * (never throws).
  *
  * @category decoding
  * @since 0.1.0
  */
-export const parse = (input: unknown): IsoDate | undefined => {
-  if (typeof input !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(input)) return undefined
-  const p = toParts(input as IsoDate)
-  if (p.month < 1 || p.month > 12 || p.day < 1 || p.day > daysInMonth(p.year, p.month)) return undefined
-  return input as IsoDate
-}
+export const parse = (input: unknown): IsoDate | undefined => (partsOf(input) === undefined ? undefined : input as IsoDate)
 
 /**
- * Orders two dates: negative, zero or positive.
+ * Orders two dates: negative, zero or positive. Throws a typed
+ * `INVALID_INPUT` error unless both are valid dates.
  *
  * @category math
  * @since 0.1.0
  */
-export const compare = (a: IsoDate, b: IsoDate): number => (a < b ? -1 : a > b ? 1 : 0)
+export const compare = (a: IsoDate, b: IsoDate): number => {
+  toParts(a)
+  toParts(b)
+  return a < b ? -1 : a > b ? 1 : 0
+}

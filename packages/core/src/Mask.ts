@@ -1,10 +1,23 @@
 /**
- * Masks for card numbers, capped by PCI DSS 3.4.1: at most the BIN (first 6)
- * and the last 4 digits are shown, and at least 4 digits are always hidden.
- * On short PANs the leading part shrinks to keep 4 digits hidden.
+ * Masks for card numbers, capped by PCI DSS v4.0.1 Req 3.4.1 (rule
+ * MASK-PCI): at most the BIN and the last 4 digits are shown, and at least
+ * 6 digits always stay hidden.
+ *
+ * **Details**
+ *
+ * - The BIN is the first 6 digits, or the first 8 on PANs of 16 or more
+ *   digits (8-digit BINs, PCI SSC FAQ 1492).
+ * - At least 6 digits stay hidden, as the FAQ 1091 baseline (first 6 + last
+ *   4 of a 16-digit PAN) hides 6: on shorter PANs the leading part shrinks
+ *   first, then the trailing part. `bin6Last4` of a 12-digit PAN is
+ *   `52••••••0255`, of a 15-digit one `37144••••••8431`.
+ * - Bad runtime input (a non-string, a style without numbers, anything but a
+ *   {@link Pan.Pan}) throws a typed `INVALID_INPUT` error.
  *
  * @since 0.1.0
  */
+import { cap } from "./internal/display.ts"
+import { ensure, isRecord, string } from "./internal/input.ts"
 import * as Pan from "./Pan.ts"
 
 /**
@@ -42,25 +55,18 @@ export const styles = {
  */
 export const maskChar = "•"
 
-/** A style count as a whole number of digits: NaN, negatives and fractions never widen a mask. */
-const whole = (n: number): number => (n > 0 ? Math.floor(n) : 0)
-
-/** The most a mask may show: BIN 6 + last 4, and never fewer than 4 hidden. */
-const cap = (length: number, style: MaskStyle): MaskStyle => {
-  const trail = Math.min(whole(style.trail), 4, Math.max(0, length - 4))
-  const lead = Math.max(0, Math.min(whole(style.lead), 6, length - 4 - trail))
-  return { lead, trail }
-}
-
 /**
  * Masks an ASCII digit string (a PAN's digits) with `style`, within the PCI
- * cap. Length is preserved.
+ * cap. Length is preserved. NaN, negative and fractional counts never widen
+ * a mask.
  *
  * @category encoding
  * @since 0.1.0
  */
 export const maskDigits = (digits: string, style: MaskStyle): string => {
-  const { lead, trail } = cap(digits.length, style)
+  string(digits, "digits")
+  ensure(isRecord(style) && typeof style.lead === "number" && typeof style.trail === "number", "A mask style", "{ lead, trail } numbers", style)
+  const { lead, trail } = cap(digits.length, style.lead, style.trail)
   return digits.slice(0, lead) + maskChar.repeat(digits.length - lead - trail) + digits.slice(digits.length - trail)
 }
 
@@ -73,7 +79,8 @@ export const maskDigits = (digits: string, style: MaskStyle): string => {
 export const mask = (pan: Pan.Pan, style: MaskStyle = styles.bin6Last4): string => maskDigits(Pan.reveal(pan), style)
 
 /**
- * `528529••••••0255`: first 6 and last 4.
+ * `528529••••••0255`: first 6 and last 4 (fewer leading digits on PANs
+ * under 16 digits, so that 6 stay hidden).
  *
  * @category encoding
  * @since 0.1.0
@@ -103,6 +110,7 @@ export const first2Last4 = (pan: Pan.Pan): string => mask(pan, styles.first2Last
  * @since 0.1.0
  */
 export const revealedDigits = (masked: string): number => {
+  string(masked, "A masked card number")
   let n = 0
   for (let i = 0; i < masked.length; i++) {
     const c = masked.charCodeAt(i)

@@ -7,6 +7,7 @@
  */
 import { Result } from "effect"
 import { drawChars } from "./internal/alphabet.ts"
+import { invalidInput, map } from "./internal/input.ts"
 import * as TokenError from "./TokenError.ts"
 
 /**
@@ -19,7 +20,8 @@ export const pattern = /^[A-Z0-9]{4}$/
 
 /**
  * Validates `prefix` for `merchantId` against the registry of assigned
- * prefixes (merchant ID → prefix). A merchant may keep its own prefix.
+ * prefixes (merchant ID → prefix). A merchant may keep its own prefix. A
+ * registry that is not a `Map` is `INVALID_INPUT`.
  *
  * @category decoding
  * @since 0.1.0
@@ -32,6 +34,7 @@ export const validate = (
   if (typeof prefix !== "string" || !pattern.test(prefix)) {
     return Result.fail(TokenError.make("PREFIX_INVALID", { rule: "MERCHANT-PREFIX" }))
   }
+  if (!(registry instanceof Map)) return Result.fail(invalidInput("The prefix registry", "a Map", registry))
   for (const [other, taken] of registry) {
     if (taken === prefix && other !== merchantId) {
       return Result.fail(TokenError.make("PREFIX_TAKEN", { rule: "MERCHANT-PREFIX" }))
@@ -43,13 +46,15 @@ export const validate = (
 /**
  * Picks an unassigned prefix from random bytes (4 characters per attempt,
  * drawn without bias), or `undefined` when the bytes run out before a free
- * one is found; the caller then supplies fresh bytes.
+ * one is found; the caller then supplies fresh bytes. Anything but a
+ * `Uint8Array` and a `Map` throws a typed `INVALID_INPUT` error.
  *
  * @category constructors
  * @since 0.1.0
  */
 export const assign = (random: Uint8Array, registry: ReadonlyMap<string, string>): string | undefined => {
-  const taken = new Set(registry.values())
+  if (!(random instanceof Uint8Array)) throw invalidInput("random", "a Uint8Array", random)
+  const taken = new Set(map(registry, "The prefix registry").values())
   let offset = 0
   for (;;) {
     const drawn = drawChars(random, offset, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 4)

@@ -6,11 +6,17 @@
  * (last 4 digits only). The digits leave the value only through
  * {@link reveal}, which the crypto adapters call to encrypt or fingerprint.
  *
+ * The functions taking a {@link Pan} throw a typed `INVALID_INPUT` error for
+ * anything else (a string, a look-alike object), and the error never
+ * repeats the value.
+ *
  * @since 0.1.0
  */
 import { Result } from "effect"
 import * as CardBrand from "./CardBrand.ts"
 import { describeInput, isAsciiDigits, luhnValid } from "./internal/digits.ts"
+import { cap } from "./internal/display.ts"
+import { invalidInput } from "./internal/input.ts"
 import * as TokenError from "./TokenError.ts"
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom")
@@ -42,8 +48,12 @@ export class Pan {
   readonly brand: CardBrand.CardBrand | undefined
   /** Whether the Luhn check digit is right (`CheckDigit OK`). */
   readonly luhnValid: boolean
-  /** The first 6 digits (the BIN); safe to display per PCI DSS 3.4.1. */
-  readonly bin6: string
+  /**
+   * The leading digits that may be displayed beside {@link Pan.last4}
+   * (PCI DSS 3.4.1, rule MASK-PCI): the first 6 (the BIN) when at least 6
+   * digits stay hidden, fewer on shorter PANs (2 of a 12-digit PAN).
+   */
+  readonly bin: string
   /** The last 4 digits. */
   readonly last4: string
   /** The number of digits. */
@@ -54,14 +64,20 @@ export class Pan {
     this.#digits = digits
     this.brand = CardBrand.detect(digits)
     this.luhnValid = luhnValid(digits)
-    this.bin6 = digits.slice(0, 6)
+    this.bin = digits.slice(0, cap(digits.length, 6, 4).lead)
     this.last4 = digits.slice(-4)
     this.length = digits.length
   }
 
   /** @internal */
   static reveal(pan: Pan): string {
+    if (!Pan.is(pan)) throw invalidInput("A card number", "a Pan from Pan.parse", pan)
     return pan.#digits
+  }
+
+  /** @internal a brand check: look-alike objects and `Object.create(Pan.prototype)` are not Pans. */
+  static is(u: unknown): u is Pan {
+    return typeof u === "object" && u !== null && #digits in u
   }
 
   /** Masked: `Pan(••••1234)`. */
@@ -119,7 +135,8 @@ export const parse = (input: unknown, options?: { readonly luhn?: LuhnPolicy }):
 }
 
 /**
- * The digits of a card number, for the crypto adapters only.
+ * The digits of a card number, for the crypto adapters only. Throws a
+ * typed `INVALID_INPUT` error for anything but a {@link Pan}.
  *
  * @category getters
  * @since 0.1.0
@@ -127,7 +144,9 @@ export const parse = (input: unknown, options?: { readonly luhn?: LuhnPolicy }):
 export const reveal = (pan: Pan): string => Pan.reveal(pan)
 
 /**
- * The first 2 digits, as the standard token embeds them.
+ * The first 2 digits, as the standard token embeds them (always within the
+ * MASK-PCI cap: at least 6 of a 12-digit PAN's digits stay hidden beside
+ * the last 4).
  *
  * @category getters
  * @since 0.1.0
@@ -140,4 +159,4 @@ export const first2 = (pan: Pan): string => Pan.reveal(pan).slice(0, 2)
  * @category guards
  * @since 0.1.0
  */
-export const isPan = (u: unknown): u is Pan => u instanceof Pan
+export const isPan = (u: unknown): u is Pan => Pan.is(u)

@@ -45,7 +45,8 @@ const outcomes: ReadonlyArray<Outcome> = ["AUTHORIZED", "DECLINED", "VERIFIED"]
 /**
  * Decides. Asking for both an ACI registration and an Axerve token in one
  * request is refused as `INVALID_INPUT`; an invalid `requestToken` gives its
- * own typed error (1160–1162) whatever the outcome.
+ * own typed error (1160–1162) whatever the outcome. A `createRegistration`
+ * that is not a boolean (`"false"`) is `INVALID_INPUT`, never taken as true.
  *
  * @category combinators
  * @since 0.1.0
@@ -56,6 +57,9 @@ export const decide = (flags: Flags, outcome: unknown): Result.Result<Decision, 
   }
   if (typeof flags !== "object" || flags === null) {
     return Result.fail(TokenError.make("INVALID_INPUT", { rule: "TOKENIZE-ON-PAYMENT", message: "Flags must be an object." }))
+  }
+  if (flags.createRegistration !== undefined && typeof flags.createRegistration !== "boolean") {
+    return Result.fail(TokenError.make("INVALID_INPUT", { rule: "TOKENIZE-ON-PAYMENT", message: "createRegistration must be a boolean." }))
   }
   const succeeded = outcome !== "DECLINED"
   if (flags.requestToken !== undefined) {

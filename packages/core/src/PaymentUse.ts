@@ -17,10 +17,11 @@
  */
 import { DateTime, Result } from "effect"
 import * as Expiry from "./Expiry.ts"
+import { invalidInput, isRecord } from "./internal/input.ts"
 import * as IsoDate from "./IsoDate.ts"
 import * as Retention from "./Retention.ts"
 import * as TokenError from "./TokenError.ts"
-import type * as TokenStatus from "./TokenStatus.ts"
+import * as TokenStatus from "./TokenStatus.ts"
 
 /**
  * Who initiates the payment.
@@ -133,15 +134,31 @@ export const decodeUse = (u: unknown): Result.Result<Use, TokenError.TokenError>
   })
 }
 
+/** The typed error for a token state or instant of the wrong shape, if any. */
+const badArguments = (state: TokenState, now: DateTime.DateTime): TokenError.TokenError | undefined => {
+  if (
+    !isRecord(state) || !TokenStatus.isStatus(state.status) || IsoDate.parse(state.retainUntil) === undefined ||
+    (state.expiry !== undefined && !Expiry.isExpiry(state.expiry)) ||
+    !Array.isArray(state.agreements) || !state.agreements.every(isRecord)
+  ) return invalidInput("A token state", "{ status, retainUntil, expiry, agreements }", state)
+  if (!DateTime.isDateTime(now)) return invalidInput("now", "a DateTime", now)
+  const { year } = DateTime.toPartsUtc(now)
+  return year < IsoDate.years.min || year > IsoDate.years.max ? invalidInput("now", "an instant in the years 0000–9999", now) : undefined
+}
+
 /**
  * Decides whether `use` is allowed on a token in `state` at `now`. Checks, in
  * order: deleted (`100.150.202`), retention (`100.150.206`), suspended, card
- * expired (Axerve `1164`), then the card-on-file rules.
+ * expired (Axerve `1164`), then the card-on-file rules. A state, use or
+ * instant of the wrong shape is `INVALID_INPUT` (or `COF_INVALID` for the
+ * use, as {@link decodeUse} says).
  *
  * @category combinators
  * @since 0.1.0
  */
-export const authorize = (state: TokenState, use: Use, now: DateTime.DateTime): Result.Result<Decision, TokenError.TokenError> => {
+export const authorize = (state: TokenState, requested: Use, now: DateTime.DateTime): Result.Result<Decision, TokenError.TokenError> => {
+  const bad = badArguments(state, now)
+  if (bad !== undefined) return Result.fail(bad)
   if (state.status === "DELETED") return Result.fail(TokenError.make("TOKEN_DELETED", { rule: "USE-ACTIVE" }))
   if (!Retention.isRetained(state.retainUntil, IsoDate.fromDateTime(now))) {
     return Result.fail(TokenError.make("RETENTION_EXPIRED", { rule: "RETENTION-PURGE" }))
@@ -150,8 +167,10 @@ export const authorize = (state: TokenState, use: Use, now: DateTime.DateTime): 
   if (state.expiry !== undefined && Expiry.isExpired(state.expiry, now)) {
     return Result.fail(TokenError.make("TOKEN_EXPIRED", { rule: "USE-CARD-NOT-EXPIRED" }))
   }
+  const decoded = decodeUse(requested)
+  if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
+  const use = decoded.success
   if (use.source === "MIT") {
-    if (use.mode !== "REPEATED") return Result.fail(cof("A merchant-initiated use is always REPEATED."))
     const ofType = state.agreements.filter((a) => a.type === use.type)
     if (ofType.length === 0) {
       return Result.fail(TokenError.make("COF_NO_AGREEMENT", { rule: "COF-MIT-AGREEMENT" }))

@@ -8,6 +8,7 @@
 import { Result } from "effect"
 import * as CustomToken from "./CustomToken.ts"
 import { describeInput } from "./internal/digits.ts"
+import { ensure, isRecord } from "./internal/input.ts"
 import * as TokenError from "./TokenError.ts"
 
 /**
@@ -58,10 +59,15 @@ export const parse = (input: unknown): Result.Result<RequestToken, TokenError.To
 }
 
 /**
- * The text form of a parsed `requestToken`.
+ * The text form of a parsed `requestToken`. Anything that is not a
+ * {@link RequestToken} throws a typed `INVALID_INPUT` error.
  *
  * @category encoding
  * @since 0.1.0
  */
-export const format = (rt: RequestToken): string =>
-  (rt.forced ? FORCED : "") + (rt._tag === "Standard" ? MASKEDPAN : rt.value)
+export const format = (rt: RequestToken): string => {
+  const ok = isRecord(rt) && typeof rt.forced === "boolean" &&
+    (rt._tag === "Standard" || (rt._tag === "Custom" && typeof rt.value === "string"))
+  ensure(ok, "A requestToken", "a parsed RequestToken", rt)
+  return (rt.forced ? FORCED : "") + (rt._tag === "Standard" ? MASKEDPAN : rt.value)
+}

@@ -19,10 +19,14 @@
  *   24-months"). Extending twice is the same as extending once.
  * - `retainUntil` is the purge date: a token is usable strictly before it
  *   (`today < retainUntil`), and the sweep purges it on that date.
+ * - Bad runtime input (a non-boolean `extended`, an unknown anchor, a value
+ *   that is not a date, a purge date after 9999-12-31) throws a typed
+ *   `INVALID_INPUT` error: `"false"` never extends a retention.
  *
  * @since 0.1.0
  */
 import * as Expiry from "./Expiry.ts"
+import { boolean, invalidInput, isRecord } from "./internal/input.ts"
 import * as IsoDate from "./IsoDate.ts"
 
 /**
@@ -49,7 +53,7 @@ export type Anchor =
  * @category getters
  * @since 0.1.0
  */
-export const periodMonths = (extended: boolean): number => (extended ? periods.extended : periods.default)
+export const periodMonths = (extended: boolean): number => (boolean(extended, "extended") ? periods.extended : periods.default)
 
 /**
  * The date on which a token is purged.
@@ -58,8 +62,10 @@ export const periodMonths = (extended: boolean): number => (extended ? periods.e
  * @since 0.1.0
  */
 export const retainUntil = (anchor: Anchor, extended: boolean): IsoDate.IsoDate => {
-  const start = anchor._tag === "Card" ? Expiry.expiresOn(anchor.expiry) : anchor.lastActivity
-  return IsoDate.addMonths(start, periodMonths(extended))
+  const tag = isRecord(anchor) ? anchor._tag : undefined
+  if (tag !== "Card" && tag !== "NonCard") throw invalidInput("A retention anchor", "a Card or NonCard anchor", anchor)
+  const months = periodMonths(extended)
+  return IsoDate.addMonths(anchor._tag === "Card" ? Expiry.expiresOn(anchor.expiry) : anchor.lastActivity, months)
 }
 
 /**
@@ -68,4 +74,4 @@ export const retainUntil = (anchor: Anchor, extended: boolean): IsoDate.IsoDate 
  * @category predicates
  * @since 0.1.0
  */
-export const isRetained = (until: IsoDate.IsoDate, today: IsoDate.IsoDate): boolean => today < until
+export const isRetained = (until: IsoDate.IsoDate, today: IsoDate.IsoDate): boolean => IsoDate.compare(today, until) < 0

@@ -91,14 +91,16 @@ export const all: ReadonlyArray<Rule> = [
   // Masks
   rule(
     "MASK-PCI",
-    "No mask reveals more than the BIN (first 6) and the last 4 digits, and every mask hides at least 4 digits.",
-    [[PCI, "Req 3.4.1"], ["PCI SSC FAQ 1492", "8-digit BINs"]],
-    ["core/Mask"]
+    "No displayed form of a card number (mask, token, Pan field) shows more than the BIN (first 6 digits, first 8 on PANs of 16 or more) and the last 4, and each hides at least 6 digits: shorter PANs show fewer leading digits (a 12-digit PAN its first 2 and last 4).",
+    [[PCI, "Req 3.4.1"], ["PCI SSC FAQ 1492", "8-digit BINs"], ["PCI SSC FAQ 1091", "truncation baseline: first 6 + last 4"]],
+    ["core/Mask", "core/Pan.Pan"]
   ),
-  rule("MASK-BIN6-LAST4", "maskedPan shows the first 6 and last 4 digits with • in between, preserving length.", [[
-    ALLIANCE,
-    "Response Parameters: maskedPan 528529••••••0255"
-  ]], ["core/Mask.bin6Last4"]),
+  rule(
+    "MASK-BIN6-LAST4",
+    "maskedPan shows the first 6 and last 4 digits with • in between, preserving length; PANs under 16 digits show fewer leading digits, as MASK-PCI requires.",
+    [[ALLIANCE, "Response Parameters: maskedPan 528529••••••0255"]],
+    ["core/Mask.bin6Last4"]
+  ),
   // Expiry
   rule(
     "EXPIRY-FORMAT",
@@ -183,6 +185,13 @@ export const all: ReadonlyArray<Rule> = [
     AXERVE,
     "Token Values (the first 4 characters are the same for each merchant)"
   ]], ["core/MerchantPrefix.validate"]),
+  // Dates
+  rule(
+    "DATE-RANGE",
+    "Calendar dates are YYYY-MM-DD in the years 0000–9999; a date, instant or month sum outside that range is refused with INVALID_INPUT, never wrapped or written with 5 digits.",
+    [["ISO 8601-1:2019", "§5.2.2.1 (calendar date, 4-digit year)"]],
+    ["core/IsoDate"]
+  ),
   // Retention
   rule(
     "RETENTION-CARD",
@@ -291,6 +300,12 @@ export const all: ReadonlyArray<Rule> = [
     "The same card for the same customer and merchant scope returns the existing ACTIVE token; a later expiry updates it.",
     [["hyperswitch-card-vault", "duplication_check"], [AXERVE_WS, "CallUpdateTokenS2S"]],
     ["vault/Vault.tokenize"]
+  ),
+  rule(
+    "INPUT-TYPED",
+    "Every core function answers a value of the wrong runtime type with a typed INVALID_INPUT error (a failed Result, or a thrown TokenError where it returns no Result) that does not repeat the value; never another exception, a hang or a guessed answer.",
+    [[PCI, "Req 6.2.4 (attacks on data and data structures)"]],
+    ["core/TokenError.make", "core/Pan.reveal", "core/IsoDate", "core/Group", "core/Mask"]
   ),
   rule("NO-PAN-LEAK", "No card number appears in any response, error, log, JSON, inspect output or stored byte.", [[
     PCI,

@@ -114,9 +114,21 @@ export class TokenError extends Schema.TaggedError<TokenError>()("TokenError", {
   violations: Schema.optional(Schema.Array(Violation))
 }) {}
 
+const optionalString = (u: unknown): boolean => u === undefined || typeof u === "string"
+
+const validOptions = (o: unknown): boolean => {
+  if (o === undefined) return true
+  if (typeof o !== "object" || o === null) return false
+  const { gatewayCode, message, rule, violations } = o as Record<string, unknown>
+  return optionalString(message) && optionalString(rule) && optionalString(gatewayCode) &&
+    (violations === undefined || (Array.isArray(violations) && violations.every((v) => v instanceof Violation)))
+}
+
 /**
  * Builds a {@link TokenError} for `code`, filling in the gateway code from the
- * catalogue (ACI first, then Axerve) unless one is given.
+ * catalogue (ACI first, then Axerve) unless one is given. A code outside the
+ * catalogue, or options of the wrong types, throw an `INVALID_INPUT`
+ * {@link TokenError} instead.
  *
  * @category constructors
  * @since 0.1.0
@@ -130,6 +142,9 @@ export const make = (
     readonly violations?: ReadonlyArray<Violation> | undefined
   }
 ): TokenError => {
+  if (typeof code !== "string" || !Object.hasOwn(catalogue, code) || !validOptions(options)) {
+    throw make("INVALID_INPUT", { message: "TokenError.make needs a catalogued code and string options." })
+  }
   const entry: { readonly description: string; readonly aci?: string; readonly axerve?: string } = catalogue[code]
   const gatewayCode = options?.gatewayCode ?? entry.aci ?? entry.axerve
   return new TokenError({

@@ -5,13 +5,17 @@
  * the sealed data and the fingerprint and keeps a tombstone, so the value is
  * never issued again.
  *
+ * The functions here throw a typed `INVALID_INPUT` error for anything that
+ * is not a record (and {@link fromJson} for anything that is not {@link Json}).
+ *
  * @since 0.1.0
  */
 import { Schema } from "effect"
 import type * as CardBrand from "./CardBrand.ts"
+import { ensure, isRecord } from "./internal/input.ts"
 import type * as Expiry from "./Expiry.ts"
 import type * as Group from "./Group.ts"
-import type * as IsoDate from "./IsoDate.ts"
+import * as IsoDate from "./IsoDate.ts"
 import type * as PaymentUse from "./PaymentUse.ts"
 import type * as TokenFormat from "./TokenFormat.ts"
 import type * as TokenStatus from "./TokenStatus.ts"
@@ -76,7 +80,10 @@ export interface TokenRecord {
  * @category predicates
  * @since 0.1.0
  */
-export const isTombstone = (r: TokenRecord): boolean => r.status === "DELETED"
+export const isTombstone = (r: TokenRecord): boolean => {
+  ensure(isRecord(r), "A token record", "an object", r)
+  return r.status === "DELETED"
+}
 
 /**
  * The tombstone a record becomes on deletion or purge: card data, fingerprint
@@ -85,7 +92,15 @@ export const isTombstone = (r: TokenRecord): boolean => r.status === "DELETED"
  * @category constructors
  * @since 0.1.0
  */
-export const toTombstone = (r: TokenRecord, deletion: Deletion): TokenRecord => ({
+export const toTombstone = (r: TokenRecord, deletion: Deletion): TokenRecord => {
+  ensure(isRecord(r) && Number.isSafeInteger(r.version), "A token record", "an object with an integer version", r)
+  const ok = isRecord(deletion) && (deletion.reason === "DEREGISTERED" || deletion.reason === "RETENTION") &&
+    IsoDate.parse(deletion.on) !== undefined
+  ensure(ok, "A deletion", "{ reason: DEREGISTERED | RETENTION, on: a date }", deletion)
+  return tombstone(r, deletion)
+}
+
+const tombstone = (r: TokenRecord, deletion: Deletion): TokenRecord => ({
   ...r,
   status: "DELETED",
   deletion,
@@ -135,13 +150,20 @@ export const Json = Schema.Struct({
   version: Schema.Number
 })
 
+const isJson = Schema.is(Json)
+
 /**
  * Encodes a record as plain JSON data.
  *
  * @category encoding
  * @since 0.1.0
  */
-export const toJson = (r: TokenRecord): typeof Json.Type => ({
+export const toJson = (r: TokenRecord): typeof Json.Type => {
+  ensure(isRecord(r), "A token record", "an object", r)
+  return json(r)
+}
+
+const json = (r: TokenRecord): typeof Json.Type => ({
   token: r.token,
   format: r.format,
   merchantId: r.merchantId,
@@ -166,12 +188,17 @@ export const toJson = (r: TokenRecord): typeof Json.Type => ({
 })
 
 /**
- * Decodes plain JSON data (already validated by {@link Json}) into a record.
+ * Decodes plain JSON data (checked against {@link Json}) into a record.
  *
  * @category decoding
  * @since 0.1.0
  */
-export const fromJson = (j: typeof Json.Type): TokenRecord => ({
+export const fromJson = (j: typeof Json.Type): TokenRecord => {
+  ensure(isJson(j), "A token record's JSON", "valid TokenRecord.Json", j)
+  return record(j)
+}
+
+const record = (j: typeof Json.Type): TokenRecord => ({
   token: j.token,
   format: j.format,
   merchantId: j.merchantId,

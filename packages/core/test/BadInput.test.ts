@@ -1,7 +1,9 @@
 /**
- * Bad input to every exported function of the core: a typed TokenError (tag
- * and a catalogued code, never a message), or a documented `undefined` /
- * `false`, and never a throw. Messages never repeat the input's digits.
+ * Bad input to every exported function of the core (rule INPUT-TYPED): a
+ * typed TokenError (tag and a catalogued code, never a message) as a failed
+ * Result, or, from functions that return no Result, a thrown
+ * `INVALID_INPUT` TokenError; or a documented `undefined` / `false`. Never
+ * any other exception. Messages never repeat the input's digits.
  *
  * Two kinds of parameters are told apart:
  *
@@ -13,14 +15,18 @@
  * - parameters typed with a domain value (a parsed `Pan`, an `IsoDate`, a
  *   `Membership` map, a `DateTime`, …) get every hostile value their type
  *   admits: NaN and infinite numbers, malformed date strings, 1 MiB strings,
- *   out-of-range DateTimes, empty or huge maps and byte arrays.
+ *   out-of-range DateTimes, empty or huge maps and byte arrays;
+ * - and, last, every exported function of every module gets any arguments
+ *   at all (what a JavaScript caller or JSON can pass), mixed with
+ *   well-typed samples so that the later checks are reached too.
  *
  * Each test also checks that it covers every function its module exports, so
  * a new export without a bad-input case fails here. (`Rules.get` is checked
  * with the registry, in Rules.test.ts.)
  */
-import { DateTime, Result } from "effect"
+import { DateTime, Result, Schema } from "effect"
 import { describe, expect, it } from "vitest"
+import * as Core from "../src/index.ts"
 import * as CardBrand from "../src/CardBrand.ts"
 import * as CustomToken from "../src/CustomToken.ts"
 import * as Expiry from "../src/Expiry.ts"
@@ -40,7 +46,20 @@ import * as TokenFormat from "../src/TokenFormat.ts"
 import * as TokenRecord from "../src/TokenRecord.ts"
 import * as TokenStatus from "../src/TokenStatus.ts"
 import { fc, params } from "./fc.ts"
-import { anyPan, anything, expectTypedError, expectTypedResult, luhn, nastyString, nastyValues, prefix } from "./support.ts"
+import {
+  anyPan,
+  anything,
+  check,
+  expectInvalidInput,
+  expectTypedError,
+  expectTypedResult,
+  expectValueOrInvalidInput,
+  luhn,
+  nastyString,
+  nastyValues,
+  outcome,
+  prefix
+} from "./support.ts"
 
 /** Asserts that `module` exports exactly these functions (besides the listed classes and schemas). */
 const expectCovers = (module: object, functions: ReadonlyArray<string>, classesAndSchemas: ReadonlyArray<string> = []): void => {
@@ -122,7 +141,8 @@ describe("bad input never throws", () => {
       fc.property(nastyString, style, anyPan, (s, st, pan) => {
         expect(isString(Mask.maskDigits(s, st))).toBe(true)
         for (const m of [Mask.mask(pan, st), Mask.mask(pan), Mask.bin6Last4(pan), Mask.last4(pan), Mask.first2Last4(pan)]) {
-          expect(Mask.revealedDigits(m)).toBeLessThanOrEqual(10)
+          expect(Mask.revealedDigits(m)).toBeLessThanOrEqual(12)
+          expect(m.length - Mask.revealedDigits(m)).toBeGreaterThanOrEqual(6)
         }
         expect(Number.isInteger(Mask.revealedDigits(s))).toBe(true)
       }),
@@ -131,7 +151,7 @@ describe("bad input never throws", () => {
   })
 
   it("[EXPIRY-FORMAT] [EXPIRY-END-OF-MONTH] Expiry: make and parse take anything; expiresOn, isExpired and format any numbers and any DateTime", () => {
-    expectCovers(Expiry, ["make", "parse", "expiresOn", "isExpired", "format"])
+    expectCovers(Expiry, ["make", "parse", "isExpiry", "expiresOn", "isExpired", "format"])
     const format = fc.oneof(fc.constantFrom<Expiry.Format>("MM/YY", "MMYY", "YYMM"), anything)
     forAnything((u) => {
       expectTypedResult(Expiry.make(u, 25), u)
@@ -147,15 +167,21 @@ describe("bad input never throws", () => {
     )
     fc.assert(
       fc.property(nastyExpiry, anyDateTime, (e, now) => {
-        expect(isString(Expiry.expiresOn(e))).toBe(true)
-        expect(isBoolean(Expiry.isExpired(e, now))).toBe(true)
-        expect(isString(Expiry.format(e))).toBe(true)
+        // A valid expiry (month 1–12, year 0–9999) is answered at any instant; any other is INVALID_INPUT.
+        expectValueOrInvalidInput(() => Expiry.expiresOn(e), (d) => IsoDate.parse(d) === d)
+        if (Expiry.isExpiry(e)) {
+          expect(isBoolean(Expiry.isExpired(e, now))).toBe(true)
+          expect(Expiry.format(e)).toMatch(/^[0-9]{2}\/[0-9]{2}$/)
+        } else {
+          expectInvalidInput(() => Expiry.isExpired(e, now))
+          expectInvalidInput(() => Expiry.format(e))
+        }
       }),
       params()
     )
   })
 
-  it("[RETENTION-NON-CARD] [RETENTION-CARD] IsoDate: parse takes anything; the date maths take any string and number", () => {
+  it("[RETENTION-NON-CARD] [RETENTION-CARD] [DATE-RANGE] IsoDate: parse takes anything; the date maths answer any string and number with a valid date or INVALID_INPUT", () => {
     expectCovers(IsoDate, ["make", "toParts", "daysInMonth", "addMonths", "firstOfNextMonth", "fromDateTime", "parse", "compare"])
     forAnything((u) => {
       const d = IsoDate.parse(u)
@@ -163,37 +189,38 @@ describe("bad input never throws", () => {
     })
     fc.assert(
       fc.property(nastyIso, nastyIso, nastyNumber, nastyNumber, nastyNumber, (a, b, x, y, z) => {
-        expect(isString(IsoDate.make({ year: x, month: y, day: z }))).toBe(true)
-        const parts = IsoDate.toParts(a)
-        expect(typeof parts.year).toBe("number")
-        expect(typeof IsoDate.daysInMonth(x, y)).toBe("number")
-        expect(isString(IsoDate.addMonths(a, x))).toBe(true)
-        expect(isString(IsoDate.firstOfNextMonth(x, y))).toBe(true)
-        expect([-1, 0, 1]).toContain(IsoDate.compare(a, b))
+        const isDate = (d: unknown) => IsoDate.parse(d) === d
+        expectValueOrInvalidInput(() => IsoDate.make({ year: x, month: y, day: z }), isDate)
+        expectValueOrInvalidInput(() => IsoDate.toParts(a), (p) => isDate(IsoDate.make(p as IsoDate.Parts)), a)
+        expectValueOrInvalidInput(() => IsoDate.daysInMonth(x, y), (n) => n === 28 || n === 29 || n === 30 || n === 31)
+        expectValueOrInvalidInput(() => IsoDate.addMonths(a, x), isDate, a)
+        expectValueOrInvalidInput(() => IsoDate.firstOfNextMonth(x, y), isDate)
+        expectValueOrInvalidInput(() => IsoDate.compare(a, b), (n) => n === -1 || n === 0 || n === 1, a, b)
       }),
       params()
     )
     fc.assert(
       fc.property(anyDateTime, (now) => {
-        expect(isString(IsoDate.fromDateTime(now))).toBe(true)
+        expectValueOrInvalidInput(() => IsoDate.fromDateTime(now), (d) => IsoDate.parse(d) === d)
       }),
       params()
     )
   })
 
-  it("[RETENTION-CARD] [RETENTION-NON-CARD] [RETENTION-EXTEND] [RETENTION-PURGE] Retention: any anchor numbers and date strings", () => {
+  it("[RETENTION-CARD] [RETENTION-NON-CARD] [RETENTION-EXTEND] [RETENTION-PURGE] [INPUT-TYPED] Retention: any anchor numbers and date strings give a date or INVALID_INPUT; only a boolean extends", () => {
     expectCovers(Retention, ["periodMonths", "retainUntil", "isRetained"])
     const anchor = fc.oneof(
       nastyExpiry.map((expiry): Retention.Anchor => ({ _tag: "Card", expiry })),
       nastyIso.map((lastActivity): Retention.Anchor => ({ _tag: "NonCard", lastActivity }))
     )
     forAnything((u) => {
-      expect([14, 24]).toContain(Retention.periodMonths(u as boolean))
+      if (typeof u === "boolean") expect(Retention.periodMonths(u)).toBe(u ? 24 : 14)
+      else expectInvalidInput(() => Retention.periodMonths(u as boolean), u)
     }, 100)
     fc.assert(
       fc.property(anchor, fc.boolean(), nastyIso, nastyIso, (a, extended, until, today) => {
-        expect(isString(Retention.retainUntil(a, extended))).toBe(true)
-        expect(isBoolean(Retention.isRetained(until, today))).toBe(true)
+        expectValueOrInvalidInput(() => Retention.retainUntil(a, extended), (d) => IsoDate.parse(d) === d)
+        expectValueOrInvalidInput(() => Retention.isRetained(until, today), isBoolean, until, today)
       }),
       params()
     )
@@ -407,6 +434,11 @@ describe("bad input never throws", () => {
     fc.assert(
       fc.property(record, nastyIso, (r, on) => {
         expect(isBoolean(TokenRecord.isTombstone(r))).toBe(true)
+        // A deletion date that is not a date, or a version that is not an integer, is INVALID_INPUT.
+        if (IsoDate.parse(on) === undefined || !Number.isSafeInteger(r.version)) {
+          expectInvalidInput(() => TokenRecord.toTombstone(r, { reason: "RETENTION", on }), on)
+          return
+        }
         const t = TokenRecord.toTombstone(r, { reason: "RETENTION", on })
         expect(TokenRecord.isTombstone(t)).toBe(true)
         expect(TokenRecord.fromJson(TokenRecord.toJson(t)).token).toBe(r.token)
@@ -456,5 +488,196 @@ describe("bad input never throws", () => {
       }),
       params()
     )
+  })
+})
+
+// ---------------------------------------------------------------------------
+// Every export of every module, with any arguments
+// ---------------------------------------------------------------------------
+
+/** The functions that answer with a `Result`: bad input is a failed Result, never a throw. */
+const resultFunctions: ReadonlySet<string> = new Set([
+  "CustomToken.validate",
+  "Expiry.make",
+  "Expiry.parse",
+  "Group.join",
+  "Group.leave",
+  "Iban.parse",
+  "Merchant.decodeId",
+  "Merchant.requireTokenization",
+  "MerchantPrefix.validate",
+  "Pan.parse",
+  "PaymentTokenization.decide",
+  "PaymentUse.authorize",
+  "PaymentUse.decodeUse",
+  "RequestToken.parse",
+  "TokenFormat.generate",
+  "TokenFormat.parse",
+  "TokenStatus.transition",
+  "TokenStatus.transitionTo"
+])
+
+const isClassOrSchema = (v: unknown): boolean =>
+  Schema.isSchema(v) || Function.prototype.toString.call(v).startsWith("class")
+
+/** Every exported function of every module of the core, as `Module.name`. */
+const allFunctions: ReadonlyArray<readonly [string, (...args: ReadonlyArray<unknown>) => unknown]> = Object.entries(Core).flatMap((
+  [moduleName, module]
+) =>
+  Object.entries(module as Record<string, unknown>)
+    .filter(([, v]) => typeof v === "function" && !isClassOrSchema(v))
+    .map(([name, f]) => [`${moduleName}.${name}`, f as (...args: ReadonlyArray<unknown>) => unknown] as const)
+)
+
+const deepFreeze = <A>(a: A): A => {
+  // DateTimes cache their parts on first use, so they stay unfrozen, as do the byte arrays and maps checked by `contents`.
+  if (typeof a === "object" && a !== null && !ArrayBuffer.isView(a) && !(a instanceof Map) && !DateTime.isDateTime(a) && !Object.isFrozen(a)) {
+    for (const v of Object.values(a)) deepFreeze(v)
+    Object.freeze(a)
+  }
+  return a
+}
+
+const PAN = "4111111111111111"
+const samplePan = Result.getOrThrow(Pan.parse(PAN))
+const expiry = { month: 3, year: 2030 }
+const record: TokenRecord.TokenRecord = {
+  token: "TlcMw5uKf9Gp6nM_7cHGAf",
+  format: "opaque",
+  merchantId: "m1",
+  scope: "merchant:m1",
+  customerId: undefined,
+  instrument: "CARD",
+  brand: "VISA",
+  maskedPan: "411111••••••1111",
+  expiry,
+  fingerprint: "f",
+  sealed: { keyVersion: 1, ciphertext: "c" },
+  status: "ACTIVE",
+  deletion: undefined,
+  createdAt: "2025-01-01T00:00:00Z",
+  lastActivity: "2025-01-31" as IsoDate.IsoDate,
+  extended: false,
+  retainUntil: "2027-03-01" as IsoDate.IsoDate,
+  agreements: [{ type: "RECURRING", initialTransactionId: "tx1" }],
+  merchantRequestId: undefined,
+  requestDigest: undefined,
+  version: 1
+}
+
+/** Well-typed values of every domain type, so that bad arguments also reach the later checks of a function. */
+const samples: ReadonlyArray<unknown> = [
+  samplePan,
+  Result.getOrThrow(Iban.parse("GB82WEST12345698765432")),
+  PAN,
+  "2025-01-31",
+  "9999-12-31",
+  "merchant:m1",
+  "m1",
+  "g1",
+  "ACTIVE",
+  "DELETE",
+  "standard",
+  "custom",
+  "MMYY",
+  "merchantId",
+  "INVALID_INPUT",
+  "JOHN_SMITH_55",
+  true,
+  false,
+  12,
+  2030,
+  expiry,
+  { month: 12, year: 9999 },
+  { lead: 8, trail: 4 },
+  { _tag: "Card", expiry },
+  { _tag: "NonCard", lastActivity: "9999-01-31" },
+  { _tag: "Custom", forced: true, value: "JOHN_SMITH_55" },
+  { source: "MIT", mode: "REPEATED", type: "RECURRING", initialTransactionId: "tx1" },
+  { owner: "m1", from: "merchant:m1", to: "group:g1" },
+  { reason: "RETENTION", on: "2026-01-01" },
+  { merchantId: "m1", prefix: "XYZW", format: "standard", tokenization: true, luhn: "enforce" },
+  { random: new Uint8Array(32).fill(7), pan: samplePan, prefix: "XYZW", customValue: "JOHN_SMITH_55" },
+  { createRegistration: true },
+  { message: "m", rule: "PAN-LENGTH" },
+  record,
+  TokenRecord.toJson(record),
+  CardBrand.table,
+  DateTime.makeUnsafe(Date.UTC(2026, 0, 1)),
+  DateTime.makeUnsafe(Date.UTC(10_000, 0, 1)),
+  new Uint8Array(3),
+  new Map([["m1", "g1"], ["m2", "XYZW"]])
+].map(deepFreeze)
+
+const argument = fc.oneof({ weight: 2, arbitrary: anything }, { weight: 1, arbitrary: fc.constantFrom(...samples) })
+
+/** The arguments' mutable contents (map entries, bytes), flattened, to check that no call changes them. */
+const contents = (args: ReadonlyArray<unknown>): ReadonlyArray<unknown> =>
+  args.flatMap((a) => (a instanceof Map ? [...a].flat() : a instanceof Uint8Array ? [...a] : [a]))
+
+const same = (a: ReadonlyArray<unknown>, b: ReadonlyArray<unknown>): boolean => a.length === b.length && a.every((x, i) => Object.is(x, b[i]))
+
+/**
+ * Calls `f` and checks its answer: a value, or a Result whose failure is a
+ * typed error, or (for functions without a Result) a thrown INVALID_INPUT
+ * TokenError; never another exception; no error repeats the digits of a
+ * string argument; the arguments are left as they were.
+ */
+const checkCall = (name: string, f: (...args: ReadonlyArray<unknown>) => unknown, args: ReadonlyArray<unknown>): void => {
+  const before = contents(args)
+  const o = outcome(() => f(...args))
+  if (o.threw) {
+    check(TokenError.isTokenError(o.error), () => `${name} threw ${o.error instanceof Error ? o.error.name : typeof o.error}: ${String(o.error)}`)
+    check(!resultFunctions.has(name), () => `${name} threw instead of failing its Result`)
+    const err = expectTypedError(o.error)
+    check(err.code === "INVALID_INPUT", () => `${name} threw ${err.code}, not INVALID_INPUT`)
+    for (const a of args) expectTypedError(err, a)
+  } else if (resultFunctions.has(name)) {
+    check(Result.isResult(o.value), () => `${name} did not return a Result`)
+    const r = o.value as Result.Result<unknown, unknown>
+    if (Result.isFailure(r)) for (const a of [undefined, ...args]) expectTypedError(r.failure, a)
+  }
+  check(same(contents(args), before), () => `${name} changed its arguments`)
+}
+
+describe("every export of every module, with any arguments", () => {
+  it("[INPUT-TYPED] [NO-PAN-LEAK] a value, a typed Result or a thrown INVALID_INPUT TokenError; never another exception, a leaked digit run or a changed argument", () => {
+    expect(allFunctions.length).toBeGreaterThan(60)
+    const classic: ReadonlyArray<ReadonlyArray<unknown>> = [
+      [],
+      [null],
+      [undefined, undefined, undefined, undefined],
+      [Object.create(null), Object.create(null), Object.create(null)],
+      [42, 42n, Symbol("s"), () => PAN],
+      [PAN, PAN, PAN, PAN],
+      [{}, {}, {}, {}],
+      [samplePan, { lead: 1n, trail: Object.create(null) }]
+    ]
+    for (const [name, f] of allFunctions) {
+      for (const args of classic) checkCall(name, f, args)
+      fc.assert(
+        fc.property(fc.array(argument, { maxLength: 4 }), (args) => checkCall(name, f, args)),
+        params()
+      )
+    }
+  })
+
+  it("[INPUT-TYPED] [MERCHANT-PREFIX] assign refuses what is not a byte array at once, instead of looping forever", () => {
+    for (const random of [{}, { length: Infinity }, [], "abc", null]) {
+      expectInvalidInput(() => MerchantPrefix.assign(random as Uint8Array, new Map()))
+    }
+    expectInvalidInput(() => MerchantPrefix.assign(new Uint8Array(8), {} as ReadonlyMap<string, string>))
+  })
+
+  it("[INPUT-TYPED] [RETENTION-EXTEND] [GROUP-MEMBERSHIP] [TOKENIZE-ON-PAYMENT] a string \"false\" is never taken as true", () => {
+    expectInvalidInput(() => Retention.periodMonths("false" as unknown as boolean))
+    expectInvalidInput(() => Retention.retainUntil({ _tag: "NonCard", lastActivity: "2025-01-31" as IsoDate.IsoDate }, "false" as unknown as boolean))
+    const joined = Group.join(new Map(), "m1", "g1", "false" as unknown as boolean)
+    expect(Result.isFailure(joined) && joined.failure.code).toBe("INVALID_INPUT")
+    const decided = PaymentTokenization.decide({ createRegistration: "false" as unknown as boolean }, "AUTHORIZED")
+    expect(Result.isFailure(decided) && decided.failure.code).toBe("INVALID_INPUT")
+    const merchant = { merchantId: "m1", prefix: "XYZW", format: "opaque", tokenization: "false", luhn: "enforce" } as unknown as Merchant.Merchant
+    const required = Merchant.requireTokenization(merchant)
+    expect(Result.isFailure(required) && required.failure.code).toBe("INVALID_INPUT")
   })
 })

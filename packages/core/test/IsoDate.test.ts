@@ -2,20 +2,21 @@ import { DateTime } from "effect"
 import { describe, expect, it } from "vitest"
 import * as IsoDate from "../src/IsoDate.ts"
 import { fc, params } from "./fc.ts"
-import { instant, isoDate, nastyString, refAddMonths, refDaysInMonth, refIso } from "./support.ts"
+import { anything, expectInvalidInput, instant, isoDate, nastyString, refAddMonths, refDaysInMonth, refIso } from "./support.ts"
 
 const asIso = (s: string): IsoDate.IsoDate => s as IsoDate.IsoDate
-const yearOf = (s: string): number => Number(s.slice(0, 4))
 const months = fc.integer({ min: -1200, max: 1200 })
-const inFourDigitYears = (s: string): boolean => /^[0-9]{4}-/.test(s) && yearOf(s) >= 1000
+/** A reference date (`toISOString`) within the years 0000–9999: others are written `+010000-…` or `-000001-…`. */
+const inFourDigitYears = (s: string): boolean => /^[0-9]{4}-/.test(s)
 
 describe("IsoDate.addMonths", () => {
-  it("[RETENTION-NON-CARD] [RETENTION-CARD] agrees with a Date.UTC reference: clamping, leap years, rollover", () => {
+  it("[RETENTION-NON-CARD] [RETENTION-CARD] [DATE-RANGE] agrees with a Date.UTC reference: clamping, leap years, rollover; INVALID_INPUT outside 0000–9999", () => {
+    const wide = fc.oneof(months, fc.integer({ min: -120_000, max: 120_000 }))
     fc.assert(
-      fc.property(isoDate, months, (d, k) => {
+      fc.property(isoDate, wide, (d, k) => {
         const expected = refAddMonths(d, k)
-        fc.pre(inFourDigitYears(expected))
-        expect(IsoDate.addMonths(asIso(d), k)).toBe(expected)
+        if (inFourDigitYears(expected)) expect(IsoDate.addMonths(asIso(d), k)).toBe(expected)
+        else expectInvalidInput(() => IsoDate.addMonths(asIso(d), k))
       }),
       params({ numRuns: 2000 })
     )
@@ -66,8 +67,8 @@ describe("IsoDate.addMonths", () => {
     fc.assert(
       fc.property(isoDate, months, (d, k) => {
         expect(IsoDate.addMonths(asIso(d), 0)).toBe(d)
+        fc.pre(inFourDigitYears(refAddMonths(d, k)))
         const r = IsoDate.addMonths(asIso(d), k)
-        fc.pre(inFourDigitYears(r))
         expect(IsoDate.parse(r)).toBe(r)
       }),
       params()
@@ -144,5 +145,62 @@ describe("IsoDate calendar", () => {
       }),
       params()
     )
+  })
+})
+
+describe("IsoDate range: years 0000–9999 only", () => {
+  const outOfRange = fc.oneof(fc.integer({ min: 10_000, max: 300_000 }), fc.integer({ min: -300_000, max: -1 }))
+  const badNumber = fc.oneof(outOfRange, fc.double({ noInteger: true }), fc.constantFrom(NaN, Infinity, -Infinity, 1e21))
+
+  it("[DATE-RANGE] make, daysInMonth and firstOfNextMonth refuse years outside 0000–9999, months outside 1–12 and impossible days", () => {
+    fc.assert(
+      fc.property(badNumber, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), (bad, month, day) => {
+        expectInvalidInput(() => IsoDate.make({ year: bad, month, day }))
+        expectInvalidInput(() => IsoDate.make({ year: 2025, month: bad, day }))
+        expectInvalidInput(() => IsoDate.make({ year: 2025, month, day: bad }))
+        expectInvalidInput(() => IsoDate.daysInMonth(bad, month))
+        expectInvalidInput(() => IsoDate.daysInMonth(2025, bad))
+        expectInvalidInput(() => IsoDate.firstOfNextMonth(bad, month))
+      }),
+      params()
+    )
+    expectInvalidInput(() => IsoDate.make({ year: 2025, month: 13, day: 1 }))
+    expectInvalidInput(() => IsoDate.make({ year: 2023, month: 2, day: 29 }))
+    expectInvalidInput(() => IsoDate.firstOfNextMonth(9999, 12))
+    expect(IsoDate.make({ year: 0, month: 1, day: 1 })).toBe("0000-01-01")
+    expect(IsoDate.make({ year: 9999, month: 12, day: 31 })).toBe("9999-12-31")
+    expect(IsoDate.firstOfNextMonth(9999, 11)).toBe("9999-12-01")
+    expect(IsoDate.years).toEqual({ min: 0, max: 9999 })
+  })
+
+  it("[DATE-RANGE] fromDateTime gives the UTC date of any instant in 0000–9999 and refuses every other, over the whole JS range", () => {
+    fc.assert(
+      fc.property(fc.date({ noInvalidDate: true }), (d) => {
+        const expected = d.toISOString().slice(0, 10)
+        if (inFourDigitYears(d.toISOString())) expect(IsoDate.fromDateTime(DateTime.fromDateUnsafe(d))).toBe(expected)
+        else expectInvalidInput(() => IsoDate.fromDateTime(DateTime.fromDateUnsafe(d)))
+      }),
+      params()
+    )
+    expectInvalidInput(() => IsoDate.fromDateTime(DateTime.makeUnsafe(Date.UTC(10_000, 0, 1))))
+    expect(IsoDate.fromDateTime(DateTime.makeUnsafe(Date.UTC(9999, 11, 31, 23, 59, 59, 999)))).toBe("9999-12-31")
+  })
+
+  it("[DATE-RANGE] [INPUT-TYPED] toParts, addMonths and compare refuse anything that is not a valid date; parse answers undefined", () => {
+    fc.assert(
+      fc.property(fc.oneof(anything, nastyString), isoDate, (u, d) => {
+        fc.pre(IsoDate.parse(u) === undefined)
+        expectInvalidInput(() => IsoDate.toParts(u as IsoDate.IsoDate), u)
+        expectInvalidInput(() => IsoDate.addMonths(u as IsoDate.IsoDate, 1), u)
+        expectInvalidInput(() => IsoDate.compare(u as IsoDate.IsoDate, asIso(d)), u)
+        expectInvalidInput(() => IsoDate.compare(asIso(d), u as IsoDate.IsoDate), u)
+        if (!Number.isSafeInteger(u)) expectInvalidInput(() => IsoDate.addMonths(asIso(d), u as number), u)
+      }),
+      params()
+    )
+    for (const s of ["10000-01-01", "+10000-01-01", "-0001-01-01", "2025-13-01", "2025-02-30", "2025-1-01"]) {
+      expect(IsoDate.parse(s)).toBeUndefined()
+      expectInvalidInput(() => IsoDate.toParts(asIso(s)))
+    }
   })
 })

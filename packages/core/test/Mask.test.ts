@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest"
 import * as Mask from "../src/Mask.ts"
 import * as Pan from "../src/Pan.ts"
 import { fc, params } from "./fc.ts"
-import { anyPan, digits, nastyString } from "./support.ts"
+import { anyPan, digits, nastyString, success } from "./support.ts"
 
 const BULLET = "•"
 
@@ -18,10 +18,13 @@ const style = fc.oneof(
   fc.record({ lead: count, trail: count })
 )
 
+/** The BIN's length (PCI SSC FAQ 1492): 8 digits on PANs of 16 or more digits, else 6. */
+const binLength = (length: number): number => (length >= 16 ? 8 : 6)
+
 /**
  * The PCI cap, checked position by position: the mask has the PAN's length,
  * every shown character is the PAN's digit at that position and lies in the
- * first 6 or the last 4, and at least 4 positions are hidden.
+ * BIN or the last 4, and at least 6 positions are hidden.
  */
 const expectWithinCap = (masked: string, d: string): void => {
   expect(masked.length).toBe(d.length)
@@ -31,15 +34,15 @@ const expectWithinCap = (masked: string, d: string): void => {
       hidden++
     } else {
       expect(masked[i]).toBe(d[i])
-      expect(i < 6 || i >= d.length - 4).toBe(true)
+      expect(i < binLength(d.length) || i >= d.length - 4).toBe(true)
     }
   }
-  expect(hidden).toBeGreaterThanOrEqual(Math.min(4, d.length))
+  expect(hidden).toBeGreaterThanOrEqual(Math.min(6, d.length))
   expect(Mask.revealedDigits(masked)).toBe(d.length - hidden)
 }
 
 describe("Mask", () => {
-  it("[MASK-PCI] no mask reveals more than BIN6 + last 4, and every mask hides at least 4 digits (12–19 digit PANs)", () => {
+  it("[MASK-PCI] no mask reveals more than the BIN (6, or 8 from 16 digits) + last 4, and every mask hides at least 6 digits (12–19 digit PANs)", () => {
     fc.assert(
       fc.property(anyPan, style, (pan, s) => {
         const d = Pan.reveal(pan)
@@ -48,6 +51,8 @@ describe("Mask", () => {
         expectWithinCap(Mask.last4(pan), d)
         expectWithinCap(Mask.first2Last4(pan), d)
         expectWithinCap(Mask.mask(pan), d)
+        // The Pan's own display fields obey the same cap.
+        expectWithinCap(pan.bin + BULLET.repeat(d.length - pan.bin.length - 4) + pan.last4, d)
       }),
       params({ numRuns: 1000 })
     )
@@ -75,9 +80,9 @@ describe("Mask", () => {
     fc.assert(
       fc.property(anyPan, (pan) => {
         const d = Pan.reveal(pan)
-        const lead = Math.min(6, d.length - 8)
+        const lead = Math.min(6, d.length - 10)
         expect(Mask.bin6Last4(pan)).toBe(d.slice(0, lead) + BULLET.repeat(d.length - lead - 4) + d.slice(-4))
-        if (d.length >= 14) expect(Mask.bin6Last4(pan).slice(0, 6)).toBe(pan.bin6)
+        expect(pan.bin).toBe(d.slice(0, lead))
         expect(Mask.mask(pan)).toBe(Mask.bin6Last4(pan))
       }),
       params()
@@ -93,6 +98,18 @@ describe("Mask", () => {
       }),
       params()
     )
+  })
+
+  it("[MASK-PCI] [MASK-BIN6-LAST4] short PANs show fewer leading digits: 12 digits 2 + 4, 15 digits (Amex) 5 + 4, 16 digits 6 + 4", () => {
+    const masked = (d: string) => Mask.bin6Last4(success(Pan.parse(d, { luhn: "report" })))
+    expect(masked("528529000255")).toBe("52••••••0255")
+    expect(masked("371449635398431")).toBe("37144••••••8431")
+    expect(masked("5285290000000255")).toBe("528529••••••0255") // seed 003's maskedPan
+    expect(masked("6011000000000000004")).toBe("601100•••••••••0004")
+    const pan12 = success(Pan.parse("528529000255", { luhn: "report" }))
+    expect([pan12.bin, pan12.last4]).toEqual(["52", "0255"])
+    expect(Mask.maskDigits("6011000000000000004", { lead: 8, trail: 4 })).toBe("60110000•••••••0004")
+    expect(Mask.maskDigits("5285290000000255", { lead: 8, trail: 4 })).toBe("528529••••••0255")
   })
 
   it("[MASK-PCI] revealedDigits counts exactly the ASCII digits", () => {

@@ -153,8 +153,8 @@ describe("Pan.Pan", () => {
         ]
         for (const text of texts) {
           expect(text).not.toContain(d)
-          // Only the public BIN6 and last-4 fields may show digits.
-          const shown = text.replaceAll(pan.bin6, "").replaceAll(pan.last4, "")
+          // Only the public BIN and last-4 fields may show digits.
+          const shown = text.replaceAll(pan.bin, "").replaceAll(pan.last4, "")
           expect(shown).not.toMatch(/[0-9]{3}/)
         }
       }),
@@ -162,12 +162,13 @@ describe("Pan.Pan", () => {
     )
   })
 
-  it("[PAN-REDACTED] [PAN-BRAND] public fields are BIN6, last 4, length, brand and the Luhn flag only", () => {
+  it("[PAN-REDACTED] [PAN-BRAND] [MASK-PCI] public fields are the BIN (as far as MASK-PCI allows), last 4, length, brand and the Luhn flag only", () => {
     fc.assert(
       fc.property(panDigits, (d) => {
         const pan = success(Pan.parse(d, { luhn: "report" }))
-        expect(Object.keys(pan).sort()).toEqual(["bin6", "brand", "last4", "length", "luhnValid"])
-        expect(pan.bin6).toBe(d.slice(0, 6))
+        expect(Object.keys(pan).sort()).toEqual(["bin", "brand", "last4", "length", "luhnValid"])
+        // At least 6 digits stay hidden beside the last 4: the first 2 of 12 digits, … the first 6 from 16.
+        expect(pan.bin).toBe(d.slice(0, Math.min(6, d.length - 10)))
         expect(pan.last4).toBe(d.slice(-4))
         expect(pan.length).toBe(d.length)
         expect(pan.brand).toBe(CardBrand.detect(d))
@@ -186,7 +187,8 @@ describe("Pan.Pan", () => {
       }),
       params()
     )
-    expect(Pan.isPan({ bin6: "411111", last4: "1111", length: 16, luhnValid: true, brand: "VISA" })).toBe(false)
+    expect(Pan.isPan({ bin: "411111", last4: "1111", length: 16, luhnValid: true, brand: "VISA" })).toBe(false)
+    expect(Pan.isPan(Object.create(Pan.Pan.prototype))).toBe(false)
     expect(Pan.isPan(Result.getOrThrow(Pan.parse("4111111111111111")))).toBe(true)
   })
 })

@@ -1,5 +1,6 @@
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
+import * as Mask from "../src/Mask.ts"
 import * as Pan from "../src/Pan.ts"
 import * as TokenFormat from "../src/TokenFormat.ts"
 import { atLeast, fc, params } from "./fc.ts"
@@ -121,7 +122,7 @@ describe("TokenFormat.generate: formats", () => {
     expect(TokenFormat.formats.registration.entropyBits).toBeGreaterThanOrEqual(128)
   })
 
-  it("[FORMAT-STANDARD] a standard token is first 2 PAN digits + prefix + 6 upper-case letters or digits (one a letter) + last 4 PAN digits", () => {
+  it("[FORMAT-STANDARD] [MASK-PCI] a standard token is first 2 PAN digits + prefix + 6 upper-case letters or digits (one a letter) + last 4 PAN digits, no PAN digit beyond the maskedPan's", () => {
     fc.assert(
       fc.property(bytes(32, 40), anyPan, prefix, (random, pan, p) => {
         const d = Pan.reveal(pan)
@@ -133,6 +134,9 @@ describe("TokenFormat.generate: formats", () => {
         expect(token.slice(6, 12)).toMatch(/^[0-9A-Z]{6}$/)
         expect(token.slice(6, 12)).toMatch(/[A-Z]/)
         expect(token).not.toContain(d.slice(2, -4))
+        // Token and maskedPan together reveal no more than the maskedPan alone (PCI SSC FAQ 1117): at least 6 digits hidden.
+        const masked = Mask.bin6Last4(pan)
+        expect(masked.slice(0, 2) + masked.slice(-4)).toBe(token.slice(0, 2) + token.slice(12))
       }),
       params({ numRuns: 1000 })
     )
@@ -169,7 +173,7 @@ describe("TokenFormat.generate: formats", () => {
     const pan = success(Pan.parse("4111111111111111"))
     failure(TokenFormat.generate("standard", { random, prefix: "XYZW" }), "INVALID_INPUT")
     failure(TokenFormat.generate("standard", { random, pan }), "INVALID_INPUT")
-    const fakePan = { bin6: "411111", last4: "1111", length: 16 } as unknown as Pan.Pan
+    const fakePan = { bin: "411111", last4: "1111", length: 16 } as unknown as Pan.Pan
     failure(TokenFormat.generate("standard", { random, pan: fakePan, prefix: "XYZW" }), "INVALID_INPUT")
     failure(TokenFormat.generate("custom", { random, prefix: "XYZW" }), "INVALID_INPUT")
     failure(TokenFormat.generate("custom", { random, customValue: "JOHN_SMITH_5533" }), "INVALID_INPUT")

@@ -63,6 +63,40 @@ export const failure = <A>(r: Result.Result<A, TokenError.TokenError>, code?: To
   return err
 }
 
+/** What calling `f` gave: its value, or what it threw. */
+export const outcome = (f: () => unknown): { readonly threw: false; readonly value: unknown } | { readonly threw: true; readonly error: unknown } => {
+  try {
+    return { threw: false, value: f() }
+  } catch (error) {
+    return { threw: true, error }
+  }
+}
+
+/**
+ * Asserts that `f` throws a typed `INVALID_INPUT` error (rule INPUT-TYPED)
+ * whose texts repeat none of the digits of `inputs`; returns it.
+ */
+export const expectInvalidInput = (f: () => unknown, ...inputs: ReadonlyArray<unknown>): TokenError.TokenError => {
+  const o = outcome(f)
+  check(o.threw, () => "expected a thrown INVALID_INPUT error, got a value")
+  const err = expectTypedError(o.threw ? o.error : undefined)
+  for (const input of inputs) expectTypedError(err, input)
+  check(err.code === "INVALID_INPUT", () => `expected INVALID_INPUT, got ${err.code}`)
+  return err
+}
+
+/**
+ * Asserts that `f` either returns a value passing `ok`, or throws a typed
+ * `INVALID_INPUT` error repeating none of the digits of `inputs`.
+ */
+export const expectValueOrInvalidInput = (f: () => unknown, ok: (value: unknown) => boolean, ...inputs: ReadonlyArray<unknown>): void => {
+  const o = outcome(f)
+  if (o.threw) expectInvalidInput(() => {
+    throw o.error
+  }, ...inputs)
+  else check(ok(o.value), () => `unexpected value of type ${typeof o.value}`)
+}
+
 /** True when `r` is a Result whose failure (if any) is a typed error; asserts it. */
 export const expectTypedResult = (r: unknown, input?: unknown): void => {
   check(Result.isResult(r), () => "expected a Result")
