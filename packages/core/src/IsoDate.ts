@@ -45,7 +45,6 @@ export interface Parts {
  */
 export const years = { min: 0, max: 9999 } as const
 
-const SHAPE = /^\d{4}-\d{2}-\d{2}$/
 const DATE = "a YYYY-MM-DD date"
 
 const isYear = (year: unknown): year is number => Number.isInteger(year) && (year as number) >= years.min && (year as number) <= years.max
@@ -59,13 +58,29 @@ const monthDays = (year: number, month: number): number =>
     ? 30
     : 31
 
-/** The parts of `date` when it is a valid date in range, else `undefined`. */
-const partsOf = (date: unknown): Parts | undefined => {
-  if (typeof date !== "string" || !SHAPE.test(date)) return undefined
-  const year = Number(date.slice(0, 4))
-  const month = Number(date.slice(5, 7))
-  const day = Number(date.slice(8, 10))
-  return isMonth(month) && day >= 1 && day <= monthDays(year, month) ? { year, month, day } : undefined
+/** The ASCII digit at `i` of `s`, or NaN (which fails every range check). */
+const digitAt = (s: string, i: number): number => {
+  const d = s.charCodeAt(i) - 48
+  return d >= 0 && d <= 9 ? d : NaN
+}
+
+/**
+ * A valid `YYYY-MM-DD` date as the number `YYYYMMDD` (same order), else NaN.
+ * No regex and no allocation: it runs on every retention check.
+ */
+const keyOf = (date: unknown): number => {
+  if (typeof date !== "string" || date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return NaN
+  const year = digitAt(date, 0) * 1000 + digitAt(date, 1) * 100 + digitAt(date, 2) * 10 + digitAt(date, 3)
+  const month = digitAt(date, 5) * 10 + digitAt(date, 6)
+  const day = digitAt(date, 8) * 10 + digitAt(date, 9)
+  return year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= monthDays(year, month) ? year * 10000 + month * 100 + day : NaN
+}
+
+/** The key of a valid date; throws a typed error for anything else. */
+const checkedKey = (date: IsoDate): number => {
+  const key = keyOf(date)
+  if (Number.isNaN(key)) throw invalidInput("A date", DATE, date)
+  return key
 }
 
 const checkYearMonth = (year: number, month: number): void =>
@@ -96,9 +111,8 @@ export const make = (parts: Parts): IsoDate => {
  * @since 0.1.0
  */
 export const toParts = (date: IsoDate): Parts => {
-  const parts = partsOf(date)
-  if (parts === undefined) throw invalidInput("A date", DATE, date)
-  return parts
+  const key = checkedKey(date)
+  return { year: Math.floor(key / 10000), month: Math.floor(key / 100) % 100, day: key % 100 }
 }
 
 /**
@@ -166,7 +180,7 @@ export const fromDateTime = (now: DateTime.DateTime): IsoDate => {
  * @category decoding
  * @since 0.1.0
  */
-export const parse = (input: unknown): IsoDate | undefined => (partsOf(input) === undefined ? undefined : input as IsoDate)
+export const parse = (input: unknown): IsoDate | undefined => (Number.isNaN(keyOf(input)) ? undefined : input as IsoDate)
 
 /**
  * Orders two dates: negative, zero or positive. Throws a typed
@@ -176,7 +190,7 @@ export const parse = (input: unknown): IsoDate | undefined => (partsOf(input) ==
  * @since 0.1.0
  */
 export const compare = (a: IsoDate, b: IsoDate): number => {
-  toParts(a)
-  toParts(b)
-  return a < b ? -1 : a > b ? 1 : 0
+  const x = checkedKey(a)
+  const y = checkedKey(b)
+  return x < y ? -1 : x > y ? 1 : 0
 }

@@ -49,7 +49,7 @@ export class Pan {
   /** Whether the Luhn check digit is right (`CheckDigit OK`). */
   readonly luhnValid: boolean
   /**
-   * The leading digits that may be displayed beside {@link Pan.last4}
+   * The leading digits that may be displayed beside `last4`
    * (PCI DSS 3.4.1, rule MASK-PCI): the first 6 (the BIN) when at least 6
    * digits stay hidden, fewer on shorter PANs (2 of a 12-digit PAN).
    */

@@ -108,6 +108,19 @@ export interface Decision {
 
 const cof = (message: string) => TokenError.make("COF_INVALID", { rule: "COF-COMBINATION", message })
 
+/** Why `u` is not a valid {@link Use}, or `undefined` when it is (no allocation: {@link authorize} runs it on every payment). */
+const useError = (u: unknown): TokenError.TokenError | undefined => {
+  if (typeof u !== "object" || u === null) return cof("A use needs source, mode and type.")
+  const { initialTransactionId, mode, source, type } = u as Record<string, unknown>
+  if (!values.source.includes(source as Source)) return cof("source must be CIT or MIT.")
+  if (!values.mode.includes(mode as Mode)) return cof("mode must be INITIAL or REPEATED.")
+  if (!values.type.includes(type as AgreementType)) return cof("type must be UNSCHEDULED, RECURRING or INSTALLMENT.")
+  if (initialTransactionId !== undefined && (typeof initialTransactionId !== "string" || initialTransactionId.length === 0 || initialTransactionId.length > 64)) {
+    return cof("initialTransactionId must be a non-empty string of at most 64 characters.")
+  }
+  return source === "MIT" && mode === "INITIAL" ? cof("A merchant-initiated use is always REPEATED.") : undefined
+}
+
 /**
  * Checks a use request's shape: its source, mode and type, and the
  * combination rules. Accepts `unknown`.
@@ -116,23 +129,12 @@ const cof = (message: string) => TokenError.make("COF_INVALID", { rule: "COF-COM
  * @since 0.1.0
  */
 export const decodeUse = (u: unknown): Result.Result<Use, TokenError.TokenError> => {
-  if (typeof u !== "object" || u === null) return Result.fail(cof("A use needs source, mode and type."))
-  const r = u as Record<string, unknown>
-  const { initialTransactionId, mode, source, type } = r
-  if (!values.source.includes(source as Source)) return Result.fail(cof("source must be CIT or MIT."))
-  if (!values.mode.includes(mode as Mode)) return Result.fail(cof("mode must be INITIAL or REPEATED."))
-  if (!values.type.includes(type as AgreementType)) return Result.fail(cof("type must be UNSCHEDULED, RECURRING or INSTALLMENT."))
-  if (initialTransactionId !== undefined && (typeof initialTransactionId !== "string" || initialTransactionId.length === 0 || initialTransactionId.length > 64)) {
-    return Result.fail(cof("initialTransactionId must be a non-empty string of at most 64 characters."))
-  }
-  if (source === "MIT" && mode === "INITIAL") return Result.fail(cof("A merchant-initiated use is always REPEATED."))
-  return Result.succeed({
-    source: source as Source,
-    mode: mode as Mode,
-    type: type as AgreementType,
-    ...(typeof initialTransactionId === "string" ? { initialTransactionId } : {})
-  })
+  const bad = useError(u)
+  if (bad !== undefined) return Result.fail(bad)
+  const { initialTransactionId, mode, source, type } = u as Use
+  return Result.succeed({ source, mode, type, ...(typeof initialTransactionId === "string" ? { initialTransactionId } : {}) })
 }
+
 
 /** The typed error for a token state or instant of the wrong shape, if any. */
 const badArguments = (state: TokenState, now: DateTime.DateTime): TokenError.TokenError | undefined => {
@@ -167,9 +169,9 @@ export const authorize = (state: TokenState, requested: Use, now: DateTime.DateT
   if (state.expiry !== undefined && Expiry.isExpired(state.expiry, now)) {
     return Result.fail(TokenError.make("TOKEN_EXPIRED", { rule: "USE-CARD-NOT-EXPIRED" }))
   }
-  const decoded = decodeUse(requested)
-  if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
-  const use = decoded.success
+  const badUse = useError(requested)
+  if (badUse !== undefined) return Result.fail(badUse)
+  const use = requested
   if (use.source === "MIT") {
     const ofType = state.agreements.filter((a) => a.type === use.type)
     if (ofType.length === 0) {
