@@ -94,8 +94,8 @@ export const make = (options?: Options): TokenStore.Service => {
   const byRequest = new Map<string, string>()
   /** The digests of keys bound with `bindRequestId` (also in `byRequest`); a record's own key has its digest on the record. */
   const boundDigests = new Map<string, string | undefined>()
-  const byCustomer: Buckets.Index = new Map()
-  const byFingerprint: Buckets.Index = new Map()
+  const byCustomer: Buckets.Index<TokenRecord.TokenRecord> = new Map()
+  const byFingerprint: Buckets.Index<TokenRecord.TokenRecord> = new Map()
   /** Live tokens by scope, and tombstones by scope (a membership change moves both). */
   const byScope = new Map<string, Set<string>>()
   const deadByScope = new Map<string, Set<string>>()
@@ -106,12 +106,17 @@ export const make = (options?: Options): TokenStore.Service => {
   const groups = new Set<string>()
   let closed = false
 
+  /** Puts a live record in its customer and fingerprint buckets, or in place of its older version there. */
+  const putRecord = (r: TokenRecord.TokenRecord): void => {
+    if (r.customerId !== undefined) Buckets.put(byCustomer, r.scope, r.customerId, r)
+    if (r.fingerprint !== undefined) Buckets.put(byFingerprint, r.scope, r.fingerprint, r)
+  }
+
   const index = (r: TokenRecord.TokenRecord): void => {
     if (r.merchantRequestId !== undefined) byRequest.set(r.merchantId + SEP + r.merchantRequestId, r.token)
     if (r.status === "DELETED") return addTo(deadByScope, r.scope, r.token)
     addTo(byScope, r.scope, r.token)
-    if (r.customerId !== undefined) Buckets.put(byCustomer, r.scope, r.customerId, r.token)
-    if (r.fingerprint !== undefined) Buckets.put(byFingerprint, r.scope, r.fingerprint, r.token)
+    putRecord(r)
     if (!byDue.has(r.retainUntil)) insertSorted(dueDates, r.retainUntil)
     addTo(byDue, r.retainUntil, r.token)
   }
@@ -127,19 +132,11 @@ export const make = (options?: Options): TokenStore.Service => {
   /** The ACTIVE token holding `r`'s card, customer and scope, other than `r` itself. */
   const activeHolder = (r: TokenRecord.TokenRecord, scope: string = r.scope): string | undefined => {
     if (r.status !== "ACTIVE" || r.fingerprint === undefined) return undefined
-    const bucket = Buckets.get(byFingerprint, scope, r.fingerprint)
-    if (bucket === undefined) return undefined
-    const holds = (t: string): boolean => {
-      const other = records.get(t)!
-      return t !== r.token && other.status === "ACTIVE" && other.customerId === r.customerId
+    for (const other of Buckets.items(Buckets.get(byFingerprint, scope, r.fingerprint))) {
+      if (other.token !== r.token && other.status === "ACTIVE" && other.customerId === r.customerId) return other.token
     }
-    if (typeof bucket === "string") return holds(bucket) ? bucket : undefined
-    for (const t of bucket) if (holds(t)) return t
     return undefined
   }
-
-  const recordsOf = (bucket: Buckets.Bucket | undefined): Array<TokenRecord.TokenRecord> =>
-    Buckets.sortedTokens(bucket).map((t) => records.get(t)!)
 
   const guard = <A>(f: () => A): Effect.Effect<A, TokenStore.TokenStoreError> =>
     Effect.suspend(() => (closed ? Effect.fail(TokenStore.errors.unavailable("closed")) : Effect.succeed(f())))
@@ -189,7 +186,11 @@ export const make = (options?: Options): TokenStore.Service => {
         if (current === undefined) return TokenStore.errors.notFound()
         if (current.version !== next.version - 1) return TokenStore.errors.conflict()
         // Unchanged index keys keep the one-ACTIVE-card constraint as it held for `current`.
-        if (sameIndexKeys(current, next)) return void records.set(next.token, next)
+        if (sameIndexKeys(current, next)) {
+          records.set(next.token, next)
+          if (next.status !== "DELETED") putRecord(next)
+          return undefined
+        }
         if (activeHolder(next) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")
         records.set(next.token, next)
         unindex(current)
@@ -200,9 +201,9 @@ export const make = (options?: Options): TokenStore.Service => {
         return undefined
       }),
     findByCustomer: (scope, customerId) =>
-      guard(() => recordsOf(Buckets.get(byCustomer, scope, customerId))),
+      guard(() => Buckets.sorted(Buckets.get(byCustomer, scope, customerId))),
     findByFingerprint: (scope, fingerprint) =>
-      guard(() => recordsOf(Buckets.get(byFingerprint, scope, fingerprint))),
+      guard(() => Buckets.sorted(Buckets.get(byFingerprint, scope, fingerprint))),
     listByScope: (scope, request) => guard(() => page(byScope.get(scope) ?? [], request)),
     dueForPurge: (onOrBefore: IsoDate.IsoDate, request) =>
       guard(() => {

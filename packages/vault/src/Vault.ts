@@ -48,9 +48,10 @@ import {
   TokenRecord,
   TokenStatus
 } from "@tokenvault/core"
-import { Context, DateTime, Effect, Layer, Redacted, Result } from "effect"
+import { Clock, Context, DateTime, Effect, Layer, Redacted, Result } from "effect"
 import * as SecureRandom from "effect/crypto/SecureRandom"
 import * as CardCrypto from "./CardCrypto.ts"
+import { Calendar } from "./internal/calendar.ts"
 import * as TokenStore from "./TokenStore.ts"
 
 type TE = TokenError.TokenError
@@ -344,7 +345,13 @@ const s = <A>(effect: Effect.Effect<A, TokenStore.TokenStoreError>): Effect.Effe
 const isDuplicate = (e: TokenStore.TokenStoreError, constraint: TokenStore.Duplicate["constraint"]): boolean =>
   e.reason._tag === "Duplicate" && e.reason.constraint === constraint
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex")
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")
+
+/** The success of a rule's result, or its failure: no step of the Effect runtime on success. */
+function* ok<A>(result: Result.Result<A, TE>) {
+  if (Result.isFailure(result)) return yield* result.failure
+  return result.success
+}
 
 const decodeInstrument = (
   request: TokenizeRequest,
@@ -407,6 +414,16 @@ const validSweepOptions = (u: unknown): boolean => {
 
 const NO_AGREEMENTS: ReadonlyArray<PaymentUse.Agreement> = Object.freeze([])
 
+/** A merchant's group membership and the scopes that follow from it. */
+interface Membership {
+  readonly groupId: string | undefined
+  readonly membership: Group.Membership
+  /** Where the merchant's new tokens go. */
+  readonly scope: Group.Scope
+  /** The scopes whose tokens the merchant sees. */
+  readonly scopes: ReadonlyArray<Group.Scope>
+}
+
 /**
  * Builds the vault over the ports in context.
  *
@@ -419,26 +436,58 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
     const crypto = yield* CardCrypto.CardCrypto
     const random = yield* SecureRandom.SecureRandom
 
-    const merchantOf = Effect.fnUntraced(function*(merchantId: unknown) {
-      const id = yield* fromResult(Merchant.decodeId(merchantId, "merchantId"))
-      const merchant = yield* s(store.getMerchant(id))
+    const calendar = new Calendar()
+
+    /** Merchants' memberships and scopes, kept per merchant while its group stays the same. */
+    const memberships = new Map<string, Membership>()
+    const membershipOf = (m: TokenStore.MerchantEntry): Membership => {
+      const known = memberships.get(m.merchantId)
+      if (known !== undefined && known.groupId === m.groupId) return known
+      const membership: Group.Membership = m.groupId === undefined ? new Map() : new Map([[m.merchantId, m.groupId]])
+      const next: Membership = {
+        groupId: m.groupId,
+        membership,
+        scope: Group.scopeForNewTokens(m.merchantId, membership),
+        scopes: Group.visibleScopes(m.merchantId, membership)
+      }
+      memberships.set(m.merchantId, next)
+      return next
+    }
+
+    /** Card retention dates and shared expiry values, per expiry month and extension. */
+    const cardRetention = new Map<number, { readonly expiry: Expiry.Expiry; readonly retainUntil: IsoDate.IsoDate }>()
+    const retainCard = (expiry: Expiry.Expiry, extended: boolean) => {
+      const key = (expiry.year * 12 + expiry.month) * 2 + (extended ? 1 : 0)
+      let known = cardRetention.get(key)
+      if (known === undefined) {
+        known = {
+          expiry: Object.freeze({ month: expiry.month, year: expiry.year }),
+          retainUntil: Retention.retainUntil({ _tag: "Card", expiry }, extended)
+        }
+        cardRetention.set(key, known)
+      }
+      return known
+    }
+
+    function* merchantOf(merchantId: unknown) {
+      const id = Merchant.decodeId(merchantId, "merchantId")
+      if (Result.isFailure(id)) return yield* id.failure
+      const merchant = yield* s(store.getMerchant(id.success))
       if (merchant === undefined) return yield* TokenError.make("MERCHANT_UNKNOWN")
       return merchant
-    })
-
-    const membershipOf = (m: TokenStore.MerchantEntry): Group.Membership =>
-      m.groupId === undefined ? new Map() : new Map([[m.merchantId, m.groupId]])
+    }
 
     /** Finds a token the merchant may access, else TOKEN_NOT_FOUND (same as absent). */
-    const access = Effect.fnUntraced(function*(merchantId: unknown, token: unknown) {
+    function* access(merchantId: unknown, token: unknown) {
       const merchant = yield* merchantOf(merchantId)
-      const parsed = yield* fromResult(TokenFormat.parse(token))
-      const record = yield* s(store.get(parsed.token))
-      if (record === undefined || !Group.canAccess(record.scope, merchant.merchantId, membershipOf(merchant))) {
+      const parsed = TokenFormat.parse(token)
+      if (Result.isFailure(parsed)) return yield* parsed.failure
+      const record = yield* s(store.get(parsed.success.token))
+      if (record === undefined || !Group.canAccess(record.scope, merchant.merchantId, membershipOf(merchant).membership)) {
         return yield* TokenError.make("TOKEN_NOT_FOUND", { rule: "GROUP-ACCESS" })
       }
       return { merchant, record }
-    })
+    }
 
     /** Read-modify-CAS with retries; `f` returns the next record or fails. */
     const modify = (
@@ -533,7 +582,6 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           ...existing,
           expiry,
           retainUntil: retentionOf({ expiry, lastActivity: existing.lastActivity }, existing.extended),
-          ...(bind ? { merchantRequestId: requestId, requestDigest: digest } : {}),
           version: existing.version + 1
         }
         const written = yield* Effect.result(store.update(next))
@@ -547,12 +595,12 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
     const tokenizeWith = Effect.fnUntraced(function*(request: TokenizeRequest, formatOverride: TokenFormat.Name | undefined) {
       if (typeof request !== "object" || request === null) return yield* TokenError.make("INVALID_INPUT")
       const merchant = yield* merchantOf(request.merchantId)
-      yield* fromResult(Merchant.requireTokenization(merchant))
-      const now = yield* DateTime.now
-      const today = IsoDate.fromDateTime(now)
-      const customerId = yield* fromResult(decodeOptionalId(request.customerId, "customerId"))
-      const requestId = yield* fromResult(decodeOptionalId(request.merchantRequestId, "merchantRequestId"))
-      const requestToken = request.requestToken === undefined ? undefined : yield* fromResult(RequestToken.parse(request.requestToken))
+      yield* ok(Merchant.requireTokenization(merchant))
+      const ms = yield* Clock.currentTimeMillis
+      const today = calendar.dateOf(ms)
+      const customerId = yield* ok(decodeOptionalId(request.customerId, "customerId"))
+      const requestId = yield* ok(decodeOptionalId(request.merchantRequestId, "merchantRequestId"))
+      const requestToken = request.requestToken === undefined ? undefined : yield* ok(RequestToken.parse(request.requestToken))
       if (request.format !== undefined && !TokenFormat.names.includes(request.format)) {
         return yield* TokenError.make("INVALID_INPUT", { message: "Unknown token format." })
       }
@@ -565,7 +613,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           message: "A custom token needs a requestToken value."
         })
       }
-      const { instrument, plaintext } = yield* fromResult(decodeInstrument(request, merchant, now))
+      const { instrument, plaintext } = yield* ok(decodeInstrument(request, merchant, calendar.now(ms)))
       if (format === "standard" && instrument._tag !== "Card") {
         return yield* TokenError.make("INVALID_INPUT", { rule: "FORMAT-STANDARD", message: "A standard token needs a card." })
       }
@@ -585,7 +633,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         ),
         cryptoError
       )
-      const scope = Group.scopeForNewTokens(merchant.merchantId, membershipOf(merchant))
+      const { membership, scope } = membershipOf(merchant)
 
       for (let attempt = 0;; attempt++) {
         // A new card goes straight to the insert (one store call fewer): the store's unique
@@ -605,13 +653,13 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           if (taken !== undefined) {
             if (
               taken.fingerprint === fingerprint && taken.status !== "DELETED" &&
-              Group.canAccess(taken.scope, merchant.merchantId, membershipOf(merchant))
+              Group.canAccess(taken.scope, merchant.merchantId, membership)
             ) return taken
             return yield* TokenError.make("CUSTOM_TOKEN_TAKEN", { rule: "CUSTOM-TOKEN-UNIQUE" })
           }
         } else {
           const bytes = yield* random.randomBytes(TokenFormat.formats[format].randomBytes)
-          token = yield* fromResult(
+          token = yield* ok(
             TokenFormat.generate(format, {
               random: bytes,
               prefix: merchant.prefix,
@@ -620,10 +668,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           )
         }
         const sealed = yield* Effect.mapError(crypto.seal(secret, CardCrypto.associatedData(token, merchant.merchantId)), cryptoError)
-        const base = {
-          expiry: instrument._tag === "Card" ? instrument.expiry : undefined,
-          lastActivity: today
-        }
+        const card = instrument._tag === "Card" ? retainCard(instrument.expiry, false) : undefined
         const record: TokenRecord.TokenRecord = {
           token,
           format,
@@ -635,15 +680,15 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           maskedPan: instrument._tag === "Card"
             ? Mask.bin6Last4(instrument.pan)
             : Mask.maskDigits(Iban.reveal(instrument.iban), Mask.styles.last4),
-          expiry: base.expiry,
+          expiry: card?.expiry,
           fingerprint,
           sealed,
           status: "ACTIVE",
           deletion: undefined,
-          createdAt: DateTime.formatIso(now),
+          createdAt: calendar.iso(ms),
           lastActivity: today,
           extended: false,
-          retainUntil: retentionOf(base, false),
+          retainUntil: card?.retainUntil ?? retentionOf({ expiry: undefined, lastActivity: today }, false),
           agreements: NO_AGREEMENTS,
           merchantRequestId: requestId,
           requestDigest: digest,
@@ -702,21 +747,28 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
 
     const authorizeUse = Effect.fnUntraced(function*(request: UseRequest) {
       if (typeof request !== "object" || request === null) return yield* TokenError.make("INVALID_INPUT")
-      const use = yield* fromResult(PaymentUse.decodeUse(request))
+      const use = yield* ok(PaymentUse.decodeUse(request))
       for (let attempt = 0;; attempt++) {
         const { record } = yield* access(request.merchantId, request.token)
-        const now = yield* DateTime.now
-        const today = IsoDate.fromDateTime(now)
+        const ms = yield* Clock.currentTimeMillis
+        const today = calendar.dateOf(ms)
         if (record.status === "DELETED" && record.deletion?.reason === "RETENTION") {
           return yield* TokenError.make("RETENTION_EXPIRED", { rule: "RETENTION-PURGE" })
         }
-        const decision = yield* fromResult(PaymentUse.authorize(record, use, now))
+        const decision = yield* ok(PaymentUse.authorize(record, use, calendar.now(ms)))
         const opened = yield* Effect.mapError(
           crypto.open(record.sealed!, CardCrypto.associatedData(record.token, record.merchantId)),
           cryptoError
         )
-        const instrument = yield* fromResult(instrumentOf(record, Redacted.value(opened)))
+        const instrument = yield* ok(instrumentOf(record, Redacted.value(opened)))
         const transactionId = hex(yield* random.randomBytes(16))
+        const authorization: Authorization = { token: record.token, transactionId, instrument: Redacted.make(instrument) }
+        const retainUntil = record.expiry === undefined ? retentionOf({ expiry: undefined, lastActivity: today }, record.extended) : record.retainUntil
+        // A use records its day (the retention anchor of a non-card token) and a CIT INITIAL's
+        // agreement; a later use on the same day that sets up nothing leaves the record as it is.
+        if (decision.createsAgreement === undefined && record.lastActivity === today && record.retainUntil === retainUntil) {
+          return authorization
+        }
         const agreements = decision.createsAgreement === undefined
           ? record.agreements
           : [
@@ -726,26 +778,24 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         const next: TokenRecord.TokenRecord = {
           ...record,
           lastActivity: today,
-          retainUntil: record.expiry === undefined ? retentionOf({ expiry: undefined, lastActivity: today }, record.extended) : record.retainUntil,
+          retainUntil,
           agreements,
           version: record.version + 1
         }
         const written = yield* Effect.result(store.update(next))
-        if (Result.isSuccess(written)) {
-          return { token: record.token, transactionId, instrument: Redacted.make(instrument) } satisfies Authorization
-        }
+        if (Result.isSuccess(written)) return authorization
         if (written.failure.reason._tag !== "Conflict" || attempt >= MAX_RETRIES) return yield* storeError(written.failure)
       }
     })
 
-    const visible = Effect.fnUntraced(function*(merchantId: unknown) {
-      const merchant = yield* merchantOf(merchantId)
-      return { merchant, scopes: Group.visibleScopes(merchant.merchantId, membershipOf(merchant)) }
-    })
+    function* visible(merchantId: unknown) {
+      return membershipOf(yield* merchantOf(merchantId)).scopes
+    }
 
     const byCustomer = Effect.fnUntraced(function*(merchantId: string, customerId: string) {
-      const { scopes } = yield* visible(merchantId)
-      const id = yield* fromResult(Merchant.decodeId(customerId, "customerId"))
+      const scopes = yield* visible(merchantId)
+      const id = yield* ok(Merchant.decodeId(customerId, "customerId"))
+      if (scopes.length === 1) return yield* s(store.findByCustomer(scopes[0]!, id))
       const out: Array<TokenRecord.TokenRecord> = []
       for (const scope of scopes) out.push(...(yield* s(store.findByCustomer(scope, id))))
       return out
@@ -769,7 +819,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
     })
 
     const listByMerchant = Effect.fnUntraced(function*(merchantId: string) {
-      const { scopes } = yield* visible(merchantId)
+      const scopes = yield* visible(merchantId)
       const out: Array<TokenView> = []
       for (const scope of scopes) {
         let cursor: string | undefined
@@ -915,7 +965,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       const merchant = yield* merchantOf(merchantId)
       const id = yield* fromResult(Merchant.decodeId(groupId, "groupId"))
       if (!(yield* s(store.hasGroup(id)))) return yield* TokenError.make("GROUP_UNKNOWN")
-      const change = yield* fromResult(compute(membershipOf(merchant), merchant.merchantId, id))
+      const change = yield* fromResult(compute(membershipOf(merchant).membership, merchant.merchantId, id))
       const moved = yield* Effect.result(
         store.changeMembership({ merchantId: merchant.merchantId, groupId: joining ? id : undefined, rescope: change.rescope })
       )
@@ -941,12 +991,17 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           const decision = yield* fromResult(
             PaymentTokenization.decide({ createRegistration: request.createRegistration, requestToken: request.requestToken }, request.outcome)
           )
-          if (decision._tag === "NoToken") return yield* Effect.as(merchantOf(request.merchantId), undefined)
+          if (decision._tag === "NoToken") {
+            yield* merchantOf(request.merchantId)
+            return undefined
+          }
           return view(yield* tokenizeWith(request, decision.format))
         }),
       authorizeUse,
       listOneClick,
-      getToken: (merchantId, token) => Effect.map(access(merchantId, token), ({ record }) => view(record)),
+      getToken: Effect.fnUntraced(function*(merchantId: string, token: string) {
+        return view((yield* access(merchantId, token)).record)
+      }),
       listByCustomer: (merchantId, customerId) => Effect.map(byCustomer(merchantId, customerId), (rs) => rs.map(view)),
       listByMerchant,
       updateStatus,
