@@ -324,7 +324,7 @@ const BULLET = "•"
 export const masked = (i: Instrument): string => {
   if (i.kind === "BANK_ACCOUNT") return BULLET.repeat(i.iban.length - 4) + i.iban.slice(-4)
   const pan = i.card.pan
-  const lead = Math.min(6, pan.length - 8)
+  const lead = Math.min(6, pan.length - 10) // MASK-PCI: at least 6 digits stay hidden
   return pan.slice(0, lead) + BULLET.repeat(pan.length - lead - 4) + pan.slice(-4)
 }
 

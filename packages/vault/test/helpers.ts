@@ -471,8 +471,11 @@ export const isoOf = (ms: number): string => iso(new Date(ms))
 export const refNonCardRetention = (lastActivityMs: number, extended = false): string =>
   refAddMonths(isoOf(lastActivityMs), extended ? 24 : 14)
 
-/** `bin6••••last4` as AlliancePay shows it. */
-export const refMask = (pan: string): string => pan.slice(0, 6) + "•".repeat(pan.length - 10) + pan.slice(-4)
+/** `bin6••••last4` as AlliancePay shows it; PANs under 16 digits show fewer leading digits, keeping 6 hidden (MASK-PCI). */
+export const refMask = (pan: string): string => {
+  const lead = Math.min(6, pan.length - 10)
+  return pan.slice(0, lead) + "•".repeat(pan.length - lead - 4) + pan.slice(-4)
+}
 
 // ---------------------------------------------------------------------------
 // Records for the store tests
