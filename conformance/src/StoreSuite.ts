@@ -37,7 +37,6 @@ import * as TokenStore from "@tokenvault/vault/TokenStore"
 import * as fc from "fast-check"
 import * as Harness from "./Harness.ts"
 import { acquire, attempt } from "./internal/outcome.ts"
-import { offersRequestKeys } from "./internal/requestKeys.ts"
 import * as Options from "./Options.ts"
 import * as Property from "./Property.ts"
 import * as Commands from "./store/Commands.ts"
@@ -75,8 +74,6 @@ export interface Subject {
   readonly name: string
   /** The adapter's validated manifest; properties it does not promise are skipped. */
   readonly capabilities: TokenStore.Capabilities
-  /** True when the store offers `bindRequestId` and `getRequestKey` (optional while adapters adopt them). */
-  readonly requestKeys: boolean
   /** A fresh store and an empty model; `scheduler` orders concurrent callers. */
   readonly open: (scheduler?: fc.Scheduler) => Promise<Session>
 }
@@ -145,7 +142,6 @@ export const properties: ReadonlyArray<Property.Property<Subject>> = [
   {
     name: "idempotency keys bound to existing tokens: taken pairs, absent tokens, racing claims, deletion and reopen",
     rules: ["IDEMPOTENCY", "DELETE-IRREVERSIBLE"],
-    skip: (subject) => (subject.requestKeys ? undefined : "the store does not offer bindRequestId and getRequestKey yet"),
     make: scheduled(Commands.requestKeys)
   },
   {
@@ -176,11 +172,9 @@ const problemOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
 export const prepare = async (options: StoreSuiteOptions): Promise<Prepared> => {
   if (typeof options.factory !== "function") return { _tag: "Broken", problem: "factory must be a function" }
   let capabilities: unknown
-  let requestKeys = false
   try {
     const probe = await acquire(options.factory())
     capabilities = probe.value.capabilities
-    requestKeys = offersRequestKeys(probe.value)
     await attempt(() => probe.value.close())
     await probe.release()
   } catch (e) {
@@ -195,7 +189,6 @@ export const prepare = async (options: StoreSuiteOptions): Promise<Prepared> => 
   const subject: Subject = {
     name: options.name,
     capabilities: caps,
-    requestKeys,
     open: async (scheduler) => {
       const first = await acquire(options.factory())
       const releases = [first.release]

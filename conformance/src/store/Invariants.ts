@@ -11,7 +11,6 @@
 import type { Group } from "@tokenvault/core"
 import { equal } from "../internal/assert.ts"
 import { collectPages } from "../internal/paging.ts"
-import { offersRequestKeys } from "../internal/requestKeys.ts"
 import { expectSuccess } from "../internal/storeCall.ts"
 import { pools } from "./Arbitraries.ts"
 import { sameMerchants, sameRecord, sameRecords } from "./Compare.ts"
@@ -43,7 +42,7 @@ export const verifyState = async (model: Model.Model, real: Model.Real, when: st
         what,
         ["IDEMPOTENCY"]
       )
-      if (offersRequestKeys(store)) await checkRequestKey(model, real, merchantId, requestId, when)
+      await checkRequestKey(model, real, merchantId, requestId, when)
     }
   }
   sameMerchants(

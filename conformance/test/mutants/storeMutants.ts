@@ -183,10 +183,10 @@ export const nonAtomicBind = store(
     rewritable((r) => ({
       bindRequestId: (key) =>
         Effect.gen(function*() {
-          const taken = yield* r.current().getRequestKey!(key.merchantId, key.merchantRequestId)
-          if (taken !== undefined) return yield* r.current().bindRequestId!(key)
+          const taken = yield* r.current().getRequestKey(key.merchantId, key.merchantRequestId)
+          if (taken !== undefined) return yield* r.current().bindRequestId(key)
           yield* Effect.yieldNow
-          yield* Effect.catch(r.current().bindRequestId!(key), (e) => (e.reason._tag === "Duplicate" ? Effect.void : Effect.fail(e)))
+          yield* Effect.catch(r.current().bindRequestId(key), (e) => (e.reason._tag === "Duplicate" ? Effect.void : Effect.fail(e)))
         })
     }))
 )

@@ -63,8 +63,8 @@ export const rewritable = (
     },
     get: (t) => tracked.service.get(t),
     getByRequestId: (m, id) => tracked.service.getByRequestId(m, id),
-    bindRequestId: (key) => tracked.service.bindRequestId!(key),
-    getRequestKey: (m, id) => tracked.service.getRequestKey!(m, id),
+    bindRequestId: (key) => tracked.service.bindRequestId(key),
+    getRequestKey: (m, id) => tracked.service.getRequestKey(m, id),
     update: (next) => {
       scopes.add(next.scope)
       return tracked.service.update(next)

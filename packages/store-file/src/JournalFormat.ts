@@ -1,12 +1,13 @@
 /**
- * The on-disk format of the file store's journal, version 2.
+ * The on-disk format of the file store's journal, version 3 (version 2
+ * files are read too, and rewritten as version 3 when opened).
  *
  * **File header** (64 bytes, little-endian):
  *
  * | offset | size | field |
  * |---|---|---|
  * | 0 | 8 | magic `TVJOURNL` |
- * | 8 | 4 | format version (2) |
+ * | 8 | 4 | format version (3; 2 is read) |
  * | 12 | 4 | flags (bit 0: the file opens with a snapshot) |
  * | 16 | 8 | generation (u64) |
  * | 24 | 8 | sequence number of the first frame (u64) |
@@ -22,8 +23,10 @@
  * operations: an operation byte `0x01`–`0x03`, then the records) or UTF-8
  * JSON (every other operation; its first byte is `{`).
  *
- * Version 1 (JSON records) files are refused with an unsupported-version
- * problem, never misread.
+ * Version 3 adds bound request keys (`k` operations, `sk` snapshot frames,
+ * a `k` count in `se`); a version 2 file holds none. Version 1 (JSON records)
+ * and unknown versions are refused with an unsupported-version problem,
+ * never misread.
  *
  * @since 0.1.0
  */
@@ -38,13 +41,22 @@ import { crc32c } from "./internal/crc32c.ts"
 export const magic: Uint8Array = new TextEncoder().encode("TVJOURNL")
 
 /**
- * The format version this library writes and reads (2: binary records; 1 had
- * JSON records and is refused).
+ * The format version this library writes (3: binary records and bound
+ * request keys).
  *
  * @category models
  * @since 0.1.0
  */
-export const version = 2
+export const version = 3
+
+/**
+ * The format versions this library reads: 2 (before bound request keys) and
+ * {@link version}. 1 had JSON records and is refused.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const readableVersions: ReadonlyArray<number> = [2, 3]
 
 /**
  * The header's size in bytes.
@@ -94,7 +106,7 @@ export const flagSnapshot = 1
  * @since 0.1.0
  */
 export interface Header {
-  /** The format version ({@link version}). */
+  /** The format version (one of {@link readableVersions}). */
   readonly version: number
   /** Flags ({@link flagSnapshot}). */
   readonly flags: number
@@ -134,7 +146,7 @@ export const encodeHeader = (header: Omit<Header, "version">): Uint8Array => {
 
 /**
  * Decodes a file header; returns a description of the problem when the bytes
- * are not a header of this {@link version} (another version's header gives
+ * are not a header of a {@link readableVersions} version (another version's header gives
  * `"unsupported format version N"`).
  *
  * @category decoding
@@ -146,7 +158,7 @@ export const decodeHeader = (bytes: Uint8Array): Header | string => {
   const view = new DataView(bytes.buffer, bytes.byteOffset, headerBytes)
   if (view.getUint32(60, true) !== crc32c(bytes, 0, 0, 60)) return "header checksum mismatch"
   const v = view.getUint32(8, true)
-  if (v !== version) return `unsupported format version ${v}`
+  if (!readableVersions.includes(v)) return `unsupported format version ${v}`
   return {
     version: v,
     flags: view.getUint32(12, true),

@@ -31,7 +31,7 @@ type Step = (store: TokenStore.Service) => Effect.Effect<unknown, TokenStore.Tok
 
 const N = 40
 
-/** A script of single-frame operations: merchants, a group, inserts, updates, tombstones, a membership change. */
+/** A script of single-frame operations: merchants, a group, inserts, request-key bindings, updates, tombstones, a membership change. */
 const script = (): Array<Step> => {
   const steps: Array<Step> = [
     (s) => s.putMerchant(merchant("m1", "AA")),
@@ -39,6 +39,10 @@ const script = (): Array<Step> => {
     (s) => s.createGroup("g1")
   ]
   for (let i = 0; i < N; i++) steps.push((s) => s.insert(record(i, { merchantId: i % 2 === 0 ? "m1" : "m2" })))
+  // m1's key req-i of an odd i is free (record i is m2's): bound to the next record.
+  for (let i = 1; i < N; i += 8) {
+    steps.push((s) => s.bindRequestId({ merchantId: "m1", merchantRequestId: `req-${i}`, token: record(i + 1).token, requestDigest: `d-${i}` }))
+  }
   for (let i = 0; i < N; i += 3) {
     steps.push((s) =>
       Effect.flatMap(s.get(record(i).token), (r) => s.update({ ...r!, status: "SUSPENDED", version: r!.version + 1 }))
@@ -153,8 +157,8 @@ describe("recovery", () => {
       copy[i]! ^= 0x10
       cases.push([`header byte ${i}`, copy])
     }
-    // Other format versions (1 had JSON records), with a good header checksum: refused, never misread.
-    for (const v of [1, 3]) {
+    // Other format versions (1 had JSON records; 4 is unknown), with a good header checksum: refused, never misread.
+    for (const v of [1, 4]) {
       const other = Buffer.from(bytes)
       other.writeUInt32LE(v, 8)
       other.writeUInt32LE(crc32c(other, 0, 0, 60), 60)
@@ -202,6 +206,48 @@ describe("recovery", () => {
       await run(exit.success.close())
       expect(prefixes.some((p) => JSON.stringify(p) === JSON.stringify(got))).toBe(true)
     }
+  })
+
+  it("[R10][IDEMPOTENCY] a version 2 journal opens and is rewritten as version 3 (a new generation, the same state); a version 2 journal holding a request key is Corrupt", async () => {
+    const { dir, prefixes } = await build()
+    const bytes = fs.readFileSync(journalFile(dir))
+    const asVersion2 = (b: Uint8Array): Buffer => {
+      const copy = Buffer.from(b)
+      copy.writeUInt32LE(2, 8)
+      copy.writeUInt32LE(crc32c(copy, 0, 0, 60), 60)
+      return copy
+    }
+    // The script's history up to its first binding holds no key: a file a version 2 store could have written.
+    const { frames } = JournalFormat.scan(bytes)
+    const firstBind = frames.findIndex((f) => f.json?.startsWith('{"o":"k"') === true)
+    expect(firstBind).toBeGreaterThan(0)
+    const older = writeJournal(asVersion2(bytes.subarray(0, frames[firstBind]!.offset)))
+    const store = await run(FileTokenStore.open(older, { durability: "none" }))
+    expect(await run(dump(store, universe))).toEqual(prefixes[firstBind])
+    expect((await run(store.stats())).generation).toBe(2)
+    await run(store.bindRequestId({ merchantId: "m1", merchantRequestId: "req-1", token: record(2).token, requestDigest: "d" }))
+    await run(store.close())
+    const header = JournalFormat.decodeHeader(fs.readFileSync(journalFile(older)))
+    expect(typeof header === "string" ? header : header.version).toBe(JournalFormat.version)
+    const again = await run(FileTokenStore.open(older, { durability: "none" }))
+    expect(await run(again.getRequestKey("m1", "req-1"))).toEqual({ merchantId: "m1", merchantRequestId: "req-1", token: record(2).token, requestDigest: "d" })
+    await run(again.close())
+    expect((await failureOf(FileTokenStore.open(writeJournal(asVersion2(bytes))))).reason._tag).toBe("Corrupt")
+  })
+
+  it("[IDEMPOTENCY][DELETE-IRREVERSIBLE] request keys are kept through compaction and reopen, their tokens deleted or not", async () => {
+    const { dir, prefixes } = await build()
+    const store = await run(FileTokenStore.open(dir, { durability: "none" }))
+    await run(store.compact())
+    expect(await run(dump(store, universe))).toEqual(prefixes[prefixes.length - 1])
+    await run(store.close())
+    const again = await run(FileTokenStore.open(dir, { durability: "none" }))
+    const state = await run(dump(again, universe))
+    expect(state).toEqual(prefixes[prefixes.length - 1])
+    expect(state.keys.filter((k) => k !== undefined && k.requestDigest?.startsWith("d-")).length).toBe(Math.ceil((N - 1) / 8))
+    expect((await failureOf(again.bindRequestId({ merchantId: "m1", merchantRequestId: "req-1", token: record(0).token, requestDigest: "x" }))).reason)
+      .toMatchObject({ _tag: "Duplicate", constraint: "merchantRequestId" })
+    await run(again.close())
   })
 
   it("[R3][GROUP-MEMBERSHIP] a multi-frame membership change cut anywhere is cut away whole", async () => {

@@ -59,6 +59,7 @@ export const outcome = async <A>(effect: Effect.Effect<A, TokenStore.TokenStoreE
 export interface Dump {
   readonly records: ReadonlyArray<TokenRecord.TokenRecord | undefined>
   readonly byRequest: ReadonlyArray<TokenRecord.TokenRecord | undefined>
+  readonly keys: ReadonlyArray<TokenStore.RequestKey | undefined>
   readonly merchants: ReadonlyArray<TokenStore.MerchantEntry>
   readonly groups: ReadonlyArray<boolean>
   readonly scopes: ReadonlyArray<ReadonlyArray<string>>
@@ -95,6 +96,7 @@ export const dump = (store: TokenStore.Service, u: Universe): Effect.Effect<Dump
     const scopes = [...u.merchants.map((m) => `merchant:${m}` as Group.Scope), ...u.groups.map((g) => `group:${g}` as Group.Scope)]
     const records = yield* Effect.forEach(u.tokens, (t) => store.get(t))
     const byRequest = yield* Effect.forEach(u.requests, ([m, r]) => store.getByRequestId(m, r))
+    const keys = yield* Effect.forEach(u.requests, ([m, r]) => store.getRequestKey(m, r))
     const merchants = yield* store.listMerchants()
     const groups = yield* Effect.forEach(u.groups, (g) => store.hasGroup(g))
     const scopePages = yield* Effect.forEach(scopes, (s) => allPages((cursor) => store.listByScope(s, { limit: 3, cursor })))
@@ -107,7 +109,7 @@ export const dump = (store: TokenStore.Service, u: Universe): Effect.Effect<Dump
       ([s, f]) => Effect.map(store.findByFingerprint(s, f), (rs) => rs.map((r) => `${r.token}@${r.version}`))
     )
     const due = yield* allPages((cursor) => store.dueForPurge("2099-12-31" as IsoDate.IsoDate, { limit: 3, cursor }))
-    return { records, byRequest, merchants, groups, scopes: scopePages, customers, fingerprints, due }
+    return { records, byRequest, keys, merchants, groups, scopes: scopePages, customers, fingerprints, due }
   })
 
 /** Every file's bytes in a directory, concatenated per file. */

@@ -122,10 +122,6 @@ export interface Options {
  * @since 0.1.0
  */
 export interface PostgresTokenStore extends TokenStore.Service {
-  /** Binds an idempotency key to an existing token (a `request_keys` row); see the port. */
-  readonly bindRequestId: NonNullable<TokenStore.Service["bindRequestId"]>
-  /** The key a merchant used (a record's own or a bound one), from `request_keys`; see the port. */
-  readonly getRequestKey: NonNullable<TokenStore.Service["getRequestKey"]>
   /** Applies the missing migrations (under the advisory lock) and returns their versions; `[]` when up to date. */
   readonly migrate: () => Effect.Effect<ReadonlyArray<number>, TokenStore.TokenStoreError>
   /** Closes the store (as `close`): later calls fail with `Unavailable`; the pool is ended if the store created it. */

@@ -72,13 +72,6 @@ export interface Options {
    * `Unavailable`.
    */
   readonly capacity?: number | undefined
-  /**
-   * Offer `bindRequestId` and `getRequestKey`, so a new idempotency key answered with an
-   * existing duplicate token is bound to it even when the token carries another key or
-   * belongs to another group member. On by default; `false` leaves them out (a store as
-   * adapters were before the methods existed).
-   */
-  readonly requestKeys?: boolean | undefined
 }
 
 /**
@@ -159,7 +152,7 @@ export const make = (options?: Options): TokenStore.Service => {
     }
   }
 
-  const service: TokenStore.Service = {
+  const service: Omit<TokenStore.Service, "bindRequestId" | "getRequestKey"> = {
     capabilities: { name: "memory", durable: false, durability: "none", maxPageSize, multiProcess: false },
     insert: (record) =>
       guardEither(() => {
@@ -280,7 +273,6 @@ export const make = (options?: Options): TokenStore.Service => {
         closed = true
       })
   }
-  if (options?.requestKeys === false) return service
   const requestKeys: Pick<TokenStore.Service, "bindRequestId" | "getRequestKey"> = {
     bindRequestId: (bound) =>
       guardEither(() => {

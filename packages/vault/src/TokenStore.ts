@@ -272,21 +272,22 @@ export interface Service {
   /** Releases the store; later calls fail with `Unavailable`. */
   readonly close: () => Effect.Effect<void, TokenStoreError>
   /**
-   * Binds an idempotency key to an existing token (optional while adapters adopt it; the
-   * vault falls back to the record's own key without it). `Duplicate` (`merchantRequestId`)
+   * Binds an idempotency key to an existing token: the vault binds a new key to the
+   * duplicate token it is answered with, for the asking merchant. `Duplicate` (`merchantRequestId`)
    * when the `(merchantId, merchantRequestId)` pair is taken, by a record or a binding;
    * `NotFound` when the token does not exist. Bindings outlive deletion, as record keys do,
    * and `insert` refuses a record whose pair is bound.
    */
-  readonly bindRequestId?: ((key: RequestKey) => Effect.Effect<void, TokenStoreError>) | undefined
+  readonly bindRequestId: (key: RequestKey) => Effect.Effect<void, TokenStoreError>
   /**
    * The key a merchant used, with its token and digest: a record's own key
-   * (`merchantRequestId`, `requestDigest`) or a bound one; `undefined` when unused.
-   * Present exactly when `bindRequestId` is.
+   * (`merchantRequestId`, `requestDigest`) or a bound one, tombstones included;
+   * `undefined` when unused.
    */
-  readonly getRequestKey?:
-    | ((merchantId: string, merchantRequestId: string) => Effect.Effect<RequestKey | undefined, TokenStoreError>)
-    | undefined
+  readonly getRequestKey: (
+    merchantId: string,
+    merchantRequestId: string
+  ) => Effect.Effect<RequestKey | undefined, TokenStoreError>
 }
 
 /**

@@ -15,8 +15,8 @@
  *   the same token; with a different payload, `IDEMPOTENCY_CONFLICT`. The
  *   payload is compared through a keyed digest, never stored in clear. A new
  *   key answered with an existing duplicate token is bound to that token for
- *   the asking merchant (`TokenStore.bindRequestId`; without it, only on a
- *   duplicate that has no key yet).
+ *   the asking merchant (`TokenStore.bindRequestId`), whoever owns it and
+ *   whatever key it carries.
  * - Duplicates: the same card, for the same customer and scope, returns the
  *   existing ACTIVE token (whatever format the new request asked for); when
  *   the new request carries a later expiry, the token's expiry is updated
@@ -517,30 +517,20 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
 
     /** The token a merchant's key was answered with (its own key or a bound one), or IDEMPOTENCY_CONFLICT. */
     const existingByRequest = Effect.fnUntraced(function*(merchantId: string, requestId: string, digest: string) {
-      if (store.getRequestKey === undefined) {
-        const existing = yield* s(store.getByRequestId(merchantId, requestId))
-        if (existing !== undefined && existing.requestDigest !== digest) {
-          return yield* TokenError.make("IDEMPOTENCY_CONFLICT", { rule: "IDEMPOTENCY" })
-        }
-        return existing
-      }
       const key = yield* s(store.getRequestKey(merchantId, requestId))
       if (key === undefined) return undefined
       if (key.requestDigest !== digest) return yield* TokenError.make("IDEMPOTENCY_CONFLICT", { rule: "IDEMPOTENCY" })
       return yield* s(store.get(key.token))
     })
 
-    /**
-     * Binds a new key to the duplicate token it is answered with. Without `bindRequestId`
-     * (older adapters) the key goes on the record, and only when the record has none.
-     */
+    /** Binds a new key to the duplicate token it is answered with; a key taken meanwhile answers as a replay. */
     const bindKey = Effect.fnUntraced(function*(
       existing: TokenRecord.TokenRecord,
       merchantId: string,
       requestId: string | undefined,
       digest: string | undefined
     ) {
-      if (requestId === undefined || store.bindRequestId === undefined) return
+      if (requestId === undefined) return
       const bound = yield* Effect.result(
         store.bindRequestId({ merchantId, merchantRequestId: requestId, token: existing.token, requestDigest: digest })
       )
@@ -575,9 +565,8 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       const answered = yield* bindKey(existing, merchantId, requestId, digest)
       if (answered !== undefined) return answered
       const later = instrument._tag === "Card" && laterExpiry(instrument.expiry, existing.expiry)
-      const bind = requestId !== undefined && existing.merchantRequestId === undefined && store.bindRequestId === undefined
-      if (later || bind) {
-        const expiry = later && instrument._tag === "Card" ? instrument.expiry : existing.expiry
+      if (later) {
+        const expiry = instrument.expiry
         const next: TokenRecord.TokenRecord = {
           ...existing,
           expiry,

@@ -54,11 +54,9 @@ const allPages = async (
 
 describe("MemoryTokenStore request keys", () => {
   it("[IDEMPOTENCY][DELETE-IRREVERSIBLE] bindRequestId binds a free key to a token: taken pairs are Duplicate, absent tokens NotFound, and bindings hold against insert and deletion", async () => {
-    expect(MemoryTokenStore.make({ requestKeys: false }).bindRequestId).toBeUndefined()
-    expect(MemoryTokenStore.make({ requestKeys: false }).getRequestKey).toBeUndefined()
     const store = MemoryTokenStore.make()
-    const bind = store.bindRequestId!
-    const keyOf = store.getRequestKey!
+    const bind = store.bindRequestId
+    const keyOf = store.getRequestKey
     const a = makeRecord({ merchantRequestId: "req-1", requestDigest: "d1" })
     await run(store.insert(a))
     const own = { merchantId: "m1", merchantRequestId: "req-1", token: a.token, requestDigest: "d1" }
@@ -391,10 +389,10 @@ describe("MemoryTokenStore buckets and capacity", () => {
     await run(store.update(tombstone(a)))
     expect(await fail(store.insert(makeRecord()))).toMatchObject({ _tag: "Unavailable" })
     // Keys count apart from tokens: the record's own key and one bound key fill it.
-    const bind = (merchantRequestId: string) => store.bindRequestId!({ merchantId: "m1", merchantRequestId, token: a.token, requestDigest: "d" })
+    const bind = (merchantRequestId: string) => store.bindRequestId({ merchantId: "m1", merchantRequestId, token: a.token, requestDigest: "d" })
     await run(bind("req-b"))
     expect(await fail(bind("req-c"))).toMatchObject({ _tag: "Unavailable" })
-    expect(await run(store.getRequestKey!("m1", "req-c"))).toBeUndefined()
+    expect(await run(store.getRequestKey("m1", "req-c"))).toBeUndefined()
   })
 })
 

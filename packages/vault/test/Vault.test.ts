@@ -269,20 +269,8 @@ describe("Vault under concurrent fibers", () => {
         for (const r of results.filter(Result.isFailure)) expectTokenError(r.failure, "IDEMPOTENCY_CONFLICT")
         expect(yield* vault.listByMerchant("opq")).toHaveLength(pans.length)
       }),
-      { interleave: true, store: MemoryTokenStore.make({ requestKeys: true }) }
+      { interleave: true }
     ))
-
-  it("[IDEMPOTENCY][DUPLICATE-CARD] over a store without request keys, a key-less duplicate still takes the new key on its record", () =>
-    runVault(Effect.gen(function*() {
-      const vault = yield* merchants
-      const store = yield* TokenStore.TokenStore
-      expect(store.bindRequestId).toBeUndefined()
-      const t = yield* vault.tokenize(card("opq", "c1", PAN_A))
-      const keyed = { ...card("opq", "c1", PAN_A), merchantRequestId: "late" }
-      expect((yield* vault.tokenize(keyed)).token).toBe(t.token)
-      expect((yield* store.get(t.token))?.merchantRequestId).toBe("late")
-      expectTokenError(yield* Effect.flip(vault.tokenize({ ...keyed, pan: PAN_B })), "IDEMPOTENCY_CONFLICT")
-    }), { store: MemoryTokenStore.make({ requestKeys: false }) }))
 
   it("[CUSTOM-TOKEN-UNIQUE] concurrent requests for one custom value and different cards: one token, the rest 1163", () =>
     runVault(

@@ -255,7 +255,7 @@ export const effectDriver = async (options: DriverOptions = {}): Promise<Driver>
   const store = Layer.effect(
     TokenStore.TokenStore,
     Effect.map(Effect.service(TokenStore.TokenStore), tracker.wrap)
-  ).pipe(Layer.provide(MemoryTokenStore.layer({ maxPageSize: options.maxPageSize, requestKeys: true })))
+  ).pipe(Layer.provide(MemoryTokenStore.layer({ maxPageSize: options.maxPageSize })))
   const random = options.random === undefined ? NodeSecureRandom.layer : Layer.succeed(SecureRandom.SecureRandom, options.random)
   const ports = Layer.mergeAll(store, NodeCardCrypto.layer(options.keys ?? KEYS), random)
   const runtime = ManagedRuntime.make(Layer.mergeAll(Vault.layer.pipe(Layer.provide(ports)), TestClock.layer()))
@@ -287,7 +287,7 @@ export const promiseDriver = async (options: DriverOptions = {}): Promise<Driver
   const tracker = makeTracker()
   let now = options.start ?? T0
   const pv = await PromiseVault.createVault({
-    store: tracker.wrap(MemoryTokenStore.make({ maxPageSize: options.maxPageSize, requestKeys: true })),
+    store: tracker.wrap(MemoryTokenStore.make({ maxPageSize: options.maxPageSize })),
     crypto: NodeCardCrypto.make(options.keys ?? KEYS),
     random: options.random,
     now: () => now

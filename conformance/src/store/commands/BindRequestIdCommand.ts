@@ -7,7 +7,6 @@
  * @since 0.1.0
  */
 import type * as TokenStore from "@tokenvault/vault/TokenStore"
-import { requestKeyMethods } from "../../internal/requestKeys.ts"
 import { expectOutcome } from "../../internal/storeCall.ts"
 import * as Model from "../Model.ts"
 
@@ -33,8 +32,7 @@ export class BindRequestIdCommand implements Model.Command {
   }
   async run(model: Model.Model, real: Model.Real): Promise<void> {
     const failures = Model.bindFailures(model, this.key)
-    const store = requestKeyMethods(real.store)
-    await expectOutcome(`bindRequestId(${showKey(this.key)})`, () => store.bindRequestId(this.key), failures, ["IDEMPOTENCY"])
+    await expectOutcome(`bindRequestId(${showKey(this.key)})`, () => real.store.bindRequestId(this.key), failures, ["IDEMPOTENCY"])
     if (failures.length === 0) model.boundKeys.set(Model.keyId(this.key.merchantId, this.key.merchantRequestId), this.key)
   }
   toString(): string {

@@ -14,7 +14,6 @@ import type * as TokenStore from "@tokenvault/vault/TokenStore"
 import { Mismatch } from "../../internal/assert.ts"
 import { concurrently } from "../../internal/concurrently.ts"
 import { attempt } from "../../internal/outcome.ts"
-import { requestKeyMethods } from "../../internal/requestKeys.ts"
 import { type Expected, failedWithOneOf, showOutcome } from "../../internal/storeCall.ts"
 import { showRecord } from "../Arbitraries.ts"
 import * as Model from "../Model.ts"
@@ -61,13 +60,12 @@ export class ConcurrentBindCommand implements Model.Command {
     return true
   }
   async run(model: Model.Model, real: Model.Real): Promise<void> {
-    const store = requestKeyMethods(real.store)
     const outcomes = await concurrently(
       real.scheduler,
       this.claims.map((c, i) =>
         [
           `caller ${i + 1}: ${show(c)}`,
-          () => attempt(() => (c._tag === "Bind" ? store.bindRequestId(c.key) : real.store.insert(c.record)))
+          () => attempt(() => (c._tag === "Bind" ? real.store.bindRequestId(c.key) : real.store.insert(c.record)))
         ] as const
       )
     )

@@ -6,7 +6,6 @@
  * @since 0.1.0
  */
 import { equal } from "../../internal/assert.ts"
-import { requestKeyMethods } from "../../internal/requestKeys.ts"
 import { expectSuccess } from "../../internal/storeCall.ts"
 import * as Model from "../Model.ts"
 
@@ -24,8 +23,7 @@ export const checkRequestKey = async (
   when = ""
 ): Promise<void> => {
   const what = `getRequestKey(${merchantId}, ${merchantRequestId})${when === "" ? "" : ` ${when}`}`
-  const store = requestKeyMethods(real.store)
-  const actual = await expectSuccess(what, () => store.getRequestKey(merchantId, merchantRequestId), ["IDEMPOTENCY"])
+  const actual = await expectSuccess(what, () => real.store.getRequestKey(merchantId, merchantRequestId), ["IDEMPOTENCY"])
   equal(actual, Model.requestKey(model, merchantId, merchantRequestId), what, ["IDEMPOTENCY"])
 }
 

@@ -225,6 +225,10 @@ export class Engine {
   private readonly byOwner = new Map<string, Set<string>>()
   private readonly groups = new Set<string>()
   private readonly merchantBytes = new Map<string, number>()
+  /** Keys bound with `bindRequestId` (never removed), by merchant and request id, with the ticket of their write. */
+  private readonly boundKeys = new Map<string, { readonly key: TokenStore.RequestKey; readonly ticket: number }>()
+  /** The format version of the journal file being appended to. */
+  private formatVersion = JournalFormat.version
 
   private handle!: FileSystem.FileHandle
   private file = ""
@@ -313,6 +317,13 @@ export class Engine {
     return undefined
   }
 
+  private applyBind(key: TokenStore.RequestKey): StoreError | undefined {
+    const out = run(this.index.bindRequestId(key))
+    if (isError(out)) return out
+    this.boundKeys.set(key.merchantId + "\u0000" + key.merchantRequestId, { key, ticket: this.stamp })
+    return undefined
+  }
+
   /** The tokens a membership change re-scopes (as the memory store picks them: tokens in `from` the owner owns now, tombstones too). */
   private movedBy(change: TokenStore.MembershipChange): Array<string> {
     const rescope = change.rescope
@@ -386,6 +397,13 @@ export class Engine {
 
   /** What a read of one record (or none) could have observed. */
   readonly recordObserved = (record: TokenRecord.TokenRecord | undefined): number => this.recordsObserved([record])
+
+  /** What a request-key read could have observed: the key's write (a binding, or its record's); keys are never removed. */
+  readonly keyObserved = (key: TokenStore.RequestKey | undefined): number => {
+    if (key === undefined) return 0
+    const bound = this.boundKeys.get(key.merchantId + "\u0000" + key.merchantRequestId)
+    return bound !== undefined ? bound.ticket : this.records.get(key.token)?.ticket ?? this.appliedTicket
+  }
 
   /** What a merchant or group read could have observed. */
   readonly metaObserved = (): number => this.metaTicket
@@ -552,11 +570,12 @@ export class Engine {
     const merchants = run(this.index.listMerchants())
     if (isError(merchants)) return merchants
     const records = Array.from(this.records.values(), (e) => e.record)
+    const keys = Array.from(this.boundKeys.values(), (e) => e.key)
     const requestIds = new Set<string>()
-    for (const r of records) {
-      if (r.merchantRequestId === undefined) continue
-      const key = r.merchantId + "\u0000" + r.merchantRequestId
-      if (requestIds.has(key)) return TokenStore.errors.unavailable("compaction: two records share a merchantRequestId")
+    for (const k of [...records, ...keys]) {
+      if (k.merchantRequestId === undefined) continue
+      const key = k.merchantId + "\u0000" + k.merchantRequestId
+      if (requestIds.has(key)) return TokenStore.errors.unavailable("compaction: two records or keys share a merchantRequestId")
       requestIds.add(key)
     }
 
@@ -587,7 +606,9 @@ export class Engine {
           }
         }
         if (rw.length > 1) await w.add(rw.take())
-        await w.add(utf8(Ops.snapshotEnd(groups.length, merchants.length, records.length)))
+        // After the records: a key binds to a token the snapshot already holds.
+        for (let i = 0; i < keys.length; i += 1000) await w.add(utf8(Ops.snapshotKeys(keys.slice(i, i + 1000))))
+        await w.add(utf8(Ops.snapshotEnd(groups.length, merchants.length, records.length, keys.length)))
         await w.flush()
       })
     } catch (e) {
@@ -610,6 +631,7 @@ export class Engine {
     this.handle = h
     this.file = final
     this.generation = generation
+    this.formatVersion = JournalFormat.version
     this.seed = seed
     this.nextSequence = writer.sequence
     this.writeOffset = writer.position
@@ -652,6 +674,11 @@ export class Engine {
       const engine = new Engine(dir, config, lock.owner)
       try {
         await engine.recover()
+        // A version 2 journal cannot hold bound keys: rewrite it as the current version before any write.
+        if (engine.formatVersion !== JournalFormat.version) {
+          const upgraded = await engine.compactOnce()
+          if (isError(upgraded)) throw new IoFailure(`format upgrade (${upgraded.reason._tag})`, upgraded)
+        }
         return engine
       } catch (e) {
         await engine.handle?.close().catch(() => undefined)
@@ -725,7 +752,8 @@ export class Engine {
     const seed = JournalFormat.checksumSeed(header.journalId)
     const w = new Window(h, size)
     let inSnapshot = (header.flags & JournalFormat.flagSnapshot) !== 0
-    const snapshotCounts = { g: 0, m: 0, r: 0 }
+    const snapshotCounts = { g: 0, m: 0, r: 0, k: 0 }
+    const withKeys = header.version >= 3
     let expected = header.firstSequence
     let at = JournalFormat.headerBytes
     let frames = 0
@@ -773,7 +801,8 @@ export class Engine {
       }
       const op = Ops.decode(w.buffer.toString("utf8", f.operationStart, f.end)) ?? corrupt("not a valid operation")
       if (pendingStart !== undefined && op.o !== "mt" && op.o !== "m") corrupt("membership change interrupted")
-      if (inSnapshot !== (op.o === "sg" || op.o === "sm" || op.o === "se")) {
+      if (!withKeys && (op.o === "k" || op.o === "sk" || (op.o === "se" && op.k !== undefined))) corrupt("request key in a version 2 journal")
+      if (inSnapshot !== (op.o === "sg" || op.o === "sm" || op.o === "sk" || op.o === "se")) {
         corrupt(inSnapshot ? "operation inside the snapshot" : "snapshot entry outside the snapshot")
       }
       switch (op.o) {
@@ -804,6 +833,13 @@ export class Engine {
           pendingTokens = []
           break
         }
+        case "k":
+          replayed(this.applyBind(Ops.keyFromJson(op.k)))
+          break
+        case "sk":
+          for (const k of op.k) replayed(this.applyBind(Ops.keyFromJson(k)))
+          snapshotCounts.k += op.k.length
+          break
         case "sg":
           for (const g of op.g) replayed(this.applyCreateGroup(g))
           snapshotCounts.g += op.g.length
@@ -820,7 +856,10 @@ export class Engine {
           snapshotCounts.m += op.m.length
           break
         case "se":
-          if (op.g !== snapshotCounts.g || op.m !== snapshotCounts.m || op.r !== snapshotCounts.r) corrupt("snapshot counts do not match")
+          if (
+            op.g !== snapshotCounts.g || op.m !== snapshotCounts.m || op.r !== snapshotCounts.r ||
+            (withKeys && op.k !== snapshotCounts.k)
+          ) corrupt("snapshot counts do not match")
           inSnapshot = false
           break
       }
@@ -842,6 +881,7 @@ export class Engine {
       truncatedBytes = size - to
     }
     this.generation = generation
+    this.formatVersion = header.version
     this.seed = seed
     this.nextSequence = header.firstSequence + frames
     this.writeOffset = truncateTo ?? size
@@ -970,6 +1010,12 @@ export class Engine {
     const payload = utf8(Ops.createGroup(groupId))
     if (payload.length > MAX_OP) return TokenStore.errors.unavailable(TOO_LARGE)
     return this.applyCreateGroup(groupId) ?? { payloads: [payload], value: undefined }
+  }
+
+  prepareBind(key: TokenStore.RequestKey) {
+    const payload = utf8(Ops.bindKey(key))
+    if (payload.length > MAX_OP) return TokenStore.errors.unavailable(TOO_LARGE)
+    return this.applyBind(key) ?? { payloads: [payload], value: undefined }
   }
 
   prepareMembership(change: TokenStore.MembershipChange) {

@@ -18,9 +18,11 @@
  * | `g` | create group | `g`: group id |
  * | `mt` | membership change, continued: more re-scoped tokens | `t`: tokens |
  * | `m` | membership change (applies the change and all `mt` before it) | `c`: change, `t`: tokens, `n`: total |
+ * | `k` | bind a request key to a token (format 3) | `k`: key |
  * | `sg` | snapshot: groups | `g`: group ids |
  * | `sm` | snapshot: merchants with their group | `m`: merchant entries |
- * | `se` | snapshot end | `g`, `m`, `r`: counts |
+ * | `sk` | snapshot: bound request keys (format 3) | `k`: keys |
+ * | `se` | snapshot end | `g`, `m`, `r`, and (format 3) `k`: counts |
  *
  * @internal
  */
@@ -63,14 +65,19 @@ const ChangeJson = Schema.Struct({
 
 const Count = Schema.Number.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0))
 
+/** A bound request key: merchant, request id, token, digest (`null` for none). */
+const KeyJson = Schema.Struct({ m: Schema.String, r: Schema.String, t: Schema.String, d: Schema.NullOr(Schema.String) })
+
 const members = {
   pm: Schema.Struct({ o: Schema.Literal("pm"), m: MerchantJson }),
   g: Schema.Struct({ o: Schema.Literal("g"), g: Schema.String }),
   mt: Schema.Struct({ o: Schema.Literal("mt"), t: Schema.Array(Schema.String) }),
   m: Schema.Struct({ o: Schema.Literal("m"), c: ChangeJson, t: Schema.Array(Schema.String), n: Count }),
   sg: Schema.Struct({ o: Schema.Literal("sg"), g: Schema.Array(Schema.String) }),
+  k: Schema.Struct({ o: Schema.Literal("k"), k: KeyJson }),
   sm: Schema.Struct({ o: Schema.Literal("sm"), m: Schema.Array(MerchantEntryJson) }),
-  se: Schema.Struct({ o: Schema.Literal("se"), g: Count, m: Count, r: Count })
+  sk: Schema.Struct({ o: Schema.Literal("sk"), k: Schema.Array(KeyJson) }),
+  se: Schema.Struct({ o: Schema.Literal("se"), g: Count, m: Count, r: Count, k: Schema.optionalKey(Count) })
 } as const
 
 /** A decoded operation. */
@@ -82,8 +89,10 @@ const checkers: { readonly [K in keyof typeof members]: (u: unknown) => boolean 
   g: Schema.is(members.g),
   mt: Schema.is(members.mt),
   m: Schema.is(members.m),
+  k: Schema.is(members.k),
   sg: Schema.is(members.sg),
   sm: Schema.is(members.sm),
+  sk: Schema.is(members.sk),
   se: Schema.is(members.se)
 }
 
@@ -190,5 +199,19 @@ export const snapshotMerchants = (merchants: ReadonlyArray<TokenStore.MerchantEn
   JSON.stringify({ o: "sm", m: merchants.map((m) => ({ ...merchantFields(m), groupId: m.groupId ?? null })) })
 
 
-export const snapshotEnd = (groups: number, merchants: number, records: number): string =>
-  JSON.stringify({ o: "se", g: groups, m: merchants, r: records })
+const keyJson = (k: TokenStore.RequestKey) => ({ m: k.merchantId, r: k.merchantRequestId, t: k.token, d: k.requestDigest ?? null })
+
+/** Decodes a bound request key's JSON. */
+export const keyFromJson = (k: typeof KeyJson.Type): TokenStore.RequestKey => ({
+  merchantId: k.m,
+  merchantRequestId: k.r,
+  token: k.t,
+  requestDigest: k.d ?? undefined
+})
+
+export const bindKey = (key: TokenStore.RequestKey): string => JSON.stringify({ o: "k", k: keyJson(key) })
+
+export const snapshotKeys = (keys: ReadonlyArray<TokenStore.RequestKey>): string => JSON.stringify({ o: "sk", k: keys.map(keyJson) })
+
+export const snapshotEnd = (groups: number, merchants: number, records: number, keys: number): string =>
+  JSON.stringify({ o: "se", g: groups, m: merchants, r: records, k: keys })
