@@ -342,6 +342,17 @@ const cryptoError = (): TE => TokenError.make("CRYPTO_FAILURE")
 
 const s = <A>(effect: Effect.Effect<A, TokenStore.TokenStoreError>): Effect.Effect<A, TE> => Effect.mapError(effect, storeError)
 
+/** A port's failure as the vault's error (the store's by reason, the crypto port's as `CRYPTO_FAILURE`); the vault's own pass through. */
+const portError = (e: TE | TokenStore.TokenStoreError | CardCrypto.CardCryptoError): TE =>
+  e._tag === "TokenStoreError" ? storeError(e) : e._tag === "CardCryptoError" ? cryptoError() : e
+
+/**
+ * Maps port failures once, at the end of a use case, instead of at every port call
+ * (one runtime step per call fewer on the hot paths).
+ */
+const ports = <A, R>(effect: Effect.Effect<A, TE | TokenStore.TokenStoreError | CardCrypto.CardCryptoError, R>): Effect.Effect<A, TE, R> =>
+  Effect.mapError(effect, portError)
+
 const isDuplicate = (e: TokenStore.TokenStoreError, constraint: TokenStore.Duplicate["constraint"]): boolean =>
   e.reason._tag === "Duplicate" && e.reason.constraint === constraint
 
@@ -472,7 +483,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
     function* merchantOf(merchantId: unknown) {
       const id = Merchant.decodeId(merchantId, "merchantId")
       if (Result.isFailure(id)) return yield* id.failure
-      const merchant = yield* s(store.getMerchant(id.success))
+      const merchant = yield* store.getMerchant(id.success)
       if (merchant === undefined) return yield* TokenError.make("MERCHANT_UNKNOWN")
       return merchant
     }
@@ -495,7 +506,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       token: unknown,
       f: (record: TokenRecord.TokenRecord, now: DateTime.Utc) => Effect.Effect<TokenRecord.TokenRecord | undefined, TE>
     ): Effect.Effect<TokenRecord.TokenRecord, TE> =>
-      Effect.gen(function*() {
+      ports(Effect.gen(function*() {
         for (let attempt = 0;; attempt++) {
           const { record } = yield* access(merchantId, token)
           const now = yield* DateTime.now
@@ -513,7 +524,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           }
           return yield* storeError(e)
         }
-      })
+      }))
 
     /** The token a merchant's key was answered with (its own key or a bound one), or IDEMPOTENCY_CONFLICT. */
     const existingByRequest = Effect.fnUntraced(function*(merchantId: string, requestId: string, digest: string) {
@@ -607,20 +618,17 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         return yield* TokenError.make("INVALID_INPUT", { rule: "FORMAT-STANDARD", message: "A standard token needs a card." })
       }
       const secret = Redacted.make(plaintext)
-      const fingerprint = yield* Effect.mapError(crypto.fingerprint(secret), cryptoError)
-      const digest = requestId === undefined ? undefined : yield* Effect.mapError(
-        crypto.fingerprint(
-          Redacted.make(
-            JSON.stringify([
-              plaintext,
-              customerId ?? null,
-              instrument._tag === "Card" ? instrument.expiry : null,
-              requestToken === undefined ? null : RequestToken.format(requestToken),
-              format
-            ])
-          )
-        ),
-        cryptoError
+      const fingerprint = yield* crypto.fingerprint(secret)
+      const digest = requestId === undefined ? undefined : yield* crypto.fingerprint(
+        Redacted.make(
+          JSON.stringify([
+            plaintext,
+            customerId ?? null,
+            instrument._tag === "Card" ? instrument.expiry : null,
+            requestToken === undefined ? null : RequestToken.format(requestToken),
+            format
+          ])
+        )
       )
       const { membership, scope } = membershipOf(merchant)
 
@@ -656,7 +664,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
             })
           )
         }
-        const sealed = yield* Effect.mapError(crypto.seal(secret, CardCrypto.associatedData(token, merchant.merchantId)), cryptoError)
+        const sealed = yield* crypto.seal(secret, CardCrypto.associatedData(token, merchant.merchantId))
         const card = instrument._tag === "Card" ? retainCard(instrument.expiry, false) : undefined
         const record: TokenRecord.TokenRecord = {
           token,
@@ -694,7 +702,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           return yield* storeError(e)
         }
       }
-    })
+    }, ports)
 
     const addMerchant = Effect.fnUntraced(function*(request: AddMerchantRequest) {
       if (typeof request !== "object" || request === null) return yield* TokenError.make("INVALID_INPUT")
@@ -745,10 +753,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           return yield* TokenError.make("RETENTION_EXPIRED", { rule: "RETENTION-PURGE" })
         }
         const decision = yield* ok(PaymentUse.authorize(record, use, calendar.now(ms)))
-        const opened = yield* Effect.mapError(
-          crypto.open(record.sealed!, CardCrypto.associatedData(record.token, record.merchantId)),
-          cryptoError
-        )
+        const opened = yield* crypto.open(record.sealed!, CardCrypto.associatedData(record.token, record.merchantId))
         const instrument = yield* ok(instrumentOf(record, Redacted.value(opened)))
         const transactionId = hex(yield* random.randomBytes(16))
         const authorization: Authorization = { token: record.token, transactionId, instrument: Redacted.make(instrument) }
@@ -775,7 +780,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         if (Result.isSuccess(written)) return authorization
         if (written.failure.reason._tag !== "Conflict" || attempt >= MAX_RETRIES) return yield* storeError(written.failure)
       }
-    })
+    }, ports)
 
     function* visible(merchantId: unknown) {
       return membershipOf(yield* merchantOf(merchantId)).scopes
@@ -788,7 +793,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       const out: Array<TokenRecord.TokenRecord> = []
       for (const scope of scopes) out.push(...(yield* s(store.findByCustomer(scope, id))))
       return out
-    })
+    }, ports)
 
     const listOneClick = Effect.fnUntraced(function*(merchantId: string, customerId: string) {
       const records = yield* byCustomer(merchantId, customerId)
@@ -819,7 +824,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         } while (cursor !== undefined)
       }
       return out
-    })
+    }, ports)
 
     const tombstone = (record: TokenRecord.TokenRecord, today: IsoDate.IsoDate): Effect.Effect<TokenRecord.TokenRecord, TE> =>
       Effect.map(
@@ -904,7 +909,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         code: failure?.code ?? null,
         gatewayCode: failure?.gatewayCode ?? null
       } satisfies Check
-    })
+    }, ports)
 
     const sweep = Effect.fnUntraced(function*(options?: {
       readonly batchSize?: number | undefined
@@ -967,7 +972,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           : storeError(moved.failure)
       }
       return moved.success
-    })
+    }, ports)
 
     const tokenize = (request: TokenizeRequest) => Effect.map(tokenizeWith(request, undefined), view)
 
@@ -975,7 +980,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       addMerchant,
       tokenize,
       tokenizeDuringPayment: (request) =>
-        Effect.gen(function*() {
+        ports(Effect.gen(function*() {
           if (typeof request !== "object" || request === null) return yield* TokenError.make("INVALID_INPUT")
           const decision = yield* fromResult(
             PaymentTokenization.decide({ createRegistration: request.createRegistration, requestToken: request.requestToken }, request.outcome)
@@ -985,12 +990,12 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
             return undefined
           }
           return view(yield* tokenizeWith(request, decision.format))
-        }),
+        })),
       authorizeUse,
       listOneClick,
       getToken: Effect.fnUntraced(function*(merchantId: string, token: string) {
         return view((yield* access(merchantId, token)).record)
-      }),
+      }, ports),
       listByCustomer: (merchantId, customerId) => Effect.map(byCustomer(merchantId, customerId), (rs) => rs.map(view)),
       listByMerchant,
       updateStatus,
