@@ -493,7 +493,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       const merchant = yield* merchantOf(merchantId)
       const parsed = TokenFormat.parse(token)
       if (Result.isFailure(parsed)) return yield* parsed.failure
-      const record = yield* s(store.get(parsed.success.token))
+      const record = yield* store.get(parsed.success.token)
       if (record === undefined || !Group.canAccess(record.scope, merchant.merchantId, membershipOf(merchant).membership)) {
         return yield* TokenError.make("TOKEN_NOT_FOUND", { rule: "GROUP-ACCESS" })
       }
