@@ -54,15 +54,26 @@ export const table: ReadonlyArray<BrandEntry> = [
  */
 export const brands: ReadonlyArray<CardBrand> = table.map((e) => e.brand)
 
-const matchLength = (digits: string, pattern: number | readonly [number, number]): number => {
-  if (typeof pattern === "number") {
-    const p = String(pattern)
-    return digits.startsWith(p) ? p.length : 0
-  }
-  const width = String(pattern[0]).length
-  if (digits.length < width) return 0
-  const head = Number(digits.slice(0, width))
-  return head >= pattern[0] && head <= pattern[1] ? width : 0
+/** A pattern ready to match: a prefix's digits, or a range and the number of leading digits it compares. */
+type Matcher = { readonly prefix: string } | { readonly width: number; readonly low: number; readonly high: number }
+
+/** A table's rows with their patterns' digit widths worked out once (the built-in table's at load). */
+const compile = (rows: ReadonlyArray<BrandEntry>) =>
+  rows.map((e) => ({
+    brand: e.brand,
+    lengths: e.lengths,
+    matchers: e.patterns.map((p): Matcher =>
+      typeof p === "number" ? { prefix: String(p) } : { width: String(p[0]).length, low: p[0], high: p[1] }
+    )
+  }))
+
+const compiled = compile(table)
+
+const matchLength = (digits: string, m: Matcher): number => {
+  if ("prefix" in m) return digits.startsWith(m.prefix) ? m.prefix.length : 0
+  if (digits.length < m.width) return 0
+  const head = Number(digits.slice(0, m.width))
+  return head >= m.low && head <= m.high ? m.width : 0
 }
 
 /** True when `u` is an array whose every index (holes included) passes `p`. */
@@ -89,10 +100,10 @@ export const detect = (digits: string, brandTable: ReadonlyArray<BrandEntry> = t
   if (brandTable !== table) ensure(isArrayOf(brandTable, isEntry), "A brand table", "an array of BrandEntry", brandTable)
   let best: CardBrand | undefined
   let bestLen = 0
-  for (const entry of brandTable) {
+  for (const entry of brandTable === table ? compiled : compile(brandTable)) {
     if (!entry.lengths.includes(digits.length)) continue
-    for (const pattern of entry.patterns) {
-      const n = matchLength(digits, pattern)
+    for (const matcher of entry.matchers) {
+      const n = matchLength(digits, matcher)
       if (n > bestLen) {
         bestLen = n
         best = entry.brand
