@@ -592,7 +592,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       return existing
     })
 
-    const tokenizeWith = Effect.fnUntraced(function*(request: TokenizeRequest, formatOverride: TokenFormat.Name | undefined) {
+    const tokenizeUnmapped = Effect.fnUntraced(function*(request: TokenizeRequest, formatOverride: TokenFormat.Name | undefined) {
       if (typeof request !== "object" || request === null) return yield* TokenError.make("INVALID_INPUT")
       const merchant = yield* merchantOf(request.merchantId)
       yield* ok(Merchant.requireTokenization(merchant))
@@ -702,7 +702,9 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           return yield* storeError(e)
         }
       }
-    }, ports)
+    })
+    const tokenizeWith = (request: TokenizeRequest, formatOverride: TokenFormat.Name | undefined) =>
+      ports(tokenizeUnmapped(request, formatOverride))
 
     const addMerchant = Effect.fnUntraced(function*(request: AddMerchantRequest) {
       if (typeof request !== "object" || request === null) return yield* TokenError.make("INVALID_INPUT")
@@ -742,7 +744,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       )
     }
 
-    const authorizeUse = Effect.fnUntraced(function*(request: UseRequest) {
+    const useToken = Effect.fnUntraced(function*(request: UseRequest) {
       if (typeof request !== "object" || request === null) return yield* TokenError.make("INVALID_INPUT")
       const use = yield* ok(PaymentUse.decodeUse(request))
       for (let attempt = 0;; attempt++) {
@@ -780,20 +782,22 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         if (Result.isSuccess(written)) return authorization
         if (written.failure.reason._tag !== "Conflict" || attempt >= MAX_RETRIES) return yield* storeError(written.failure)
       }
-    }, ports)
+    })
+    const authorizeUse = (request: UseRequest) => ports(useToken(request))
 
     function* visible(merchantId: unknown) {
       return membershipOf(yield* merchantOf(merchantId)).scopes
     }
 
-    const byCustomer = Effect.fnUntraced(function*(merchantId: string, customerId: string) {
+    const customerRecords = Effect.fnUntraced(function*(merchantId: string, customerId: string) {
       const scopes = yield* visible(merchantId)
       const id = yield* ok(Merchant.decodeId(customerId, "customerId"))
       if (scopes.length === 1) return yield* s(store.findByCustomer(scopes[0]!, id))
       const out: Array<TokenRecord.TokenRecord> = []
       for (const scope of scopes) out.push(...(yield* s(store.findByCustomer(scope, id))))
       return out
-    }, ports)
+    })
+    const byCustomer = (merchantId: string, customerId: string) => ports(customerRecords(merchantId, customerId))
 
     const listOneClick = Effect.fnUntraced(function*(merchantId: string, customerId: string) {
       const records = yield* byCustomer(merchantId, customerId)
