@@ -132,7 +132,7 @@ export const all: ReadonlyArray<Rule> = [
     AXERVE,
     "Token Values: Custom Tokens"
   ]], ["core/TokenFormat.custom"]),
-  rule("FORMAT-OPAQUE", "An opaque token is 22–24 base64url characters carrying at least 128 random bits.", [[
+  rule("FORMAT-OPAQUE", "An opaque token is 22–24 base64url characters carrying at least 128 random bits, and never begins with `-`.", [[
     ALLIANCE,
     "Response Parameters: token"
   ]], ["core/TokenFormat.opaque"]),

@@ -12,7 +12,7 @@
  */
 import { Result } from "effect"
 import * as CustomToken from "./CustomToken.ts"
-import { drawChars, toBase64Url, toHex } from "./internal/alphabet.ts"
+import { B64URL, drawChars, toBase64Url, toHex } from "./internal/alphabet.ts"
 import * as MerchantPrefix from "./MerchantPrefix.ts"
 import * as Pan from "./Pan.ts"
 import * as TokenError from "./TokenError.ts"
@@ -85,11 +85,24 @@ export const formats: { readonly [K in Name]: Descriptor & { readonly name: K } 
     name: "opaque",
     gateway: "AlliancePay",
     pattern: /^[A-Za-z0-9_-]{22,24}$/,
-    randomBytes: 16,
-    entropyBits: 128,
+    randomBytes: 17,
+    entropyBits: 135,
     embedsPanDigits: false,
     rule: "FORMAT-OPAQUE"
   }
+}
+
+/**
+ * The unpadded base64url of 17 random bytes: 23 characters, the last of which
+ * carries 4 bits and two zero bits. A leading `-` is written as `_`, so that a
+ * token is never read as a command-line option, and the lowest (otherwise
+ * zero) bit of the last character records that, so distinct bytes still give
+ * distinct tokens.
+ */
+const opaqueToken = (random: Uint8Array): string => {
+  const token = toBase64Url(random)
+  if (token[0] !== "-") return token
+  return "_" + token.slice(1, -1) + B64URL[B64URL.indexOf(token.at(-1)!) | 1]!
 }
 
 /**
@@ -141,7 +154,7 @@ export const generate = (name: Name, input: GenerateInput): Result.Result<string
     case "registration":
       return random.length < 16 ? Result.fail(needMore(name)) : Result.succeed(toHex(random.subarray(0, 16)))
     case "opaque":
-      return random.length < 16 ? Result.fail(needMore(name)) : Result.succeed(toBase64Url(random.subarray(0, 16)))
+      return random.length < 17 ? Result.fail(needMore(name)) : Result.succeed(opaqueToken(random.subarray(0, 17)))
     case "standard": {
       if (!Pan.isPan(input.pan) || prefix === undefined) {
         return Result.fail(TokenError.make("INVALID_INPUT", { rule: "FORMAT-STANDARD", message: "A standard token needs a PAN and a merchant prefix." }))

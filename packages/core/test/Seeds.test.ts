@@ -253,7 +253,7 @@ describe("seed 003: AlliancePay Token Creation", () => {
       expect(success(TokenFormat.parse(token)).formats).toEqual(["opaque"])
       expect(TokenFormat.isToken("opaque", token)).toBe(true)
     }
-    expect(success(TokenFormat.generate("opaque", { random }))).toHaveLength(22)
+    expect(success(TokenFormat.generate("opaque", { random }))).toHaveLength(23)
   })
 
   it("[STATUS-TRANSITIONS] a new token's status is ACTIVE, from which it can be suspended or deleted", () => {

@@ -76,7 +76,7 @@ describe("TokenFormat.generate: TOKEN-NOT-PAN over 10^5 tokens per format", () =
 
   it("[TOKEN-NOT-PAN] [FORMAT-OPAQUE] no opaque token is a Luhn-valid 12–19 digit string", () => {
     fc.assert(
-      fc.property(bytes(16, 24), (random) => {
+      fc.property(bytes(17, 24), (random) => {
         const r = TokenFormat.generate("opaque", { random })
         return Result.isSuccess(r) && wellFormedNotPan(r.success, "opaque")
       }),
@@ -108,16 +108,28 @@ describe("TokenFormat.generate: formats", () => {
     )
   })
 
-  it("[FORMAT-OPAQUE] [TOKEN-RANDOM] an opaque token is the unpadded base64url of 16 random bytes: 22 characters, 128 bits", () => {
+  it("[FORMAT-OPAQUE] [TOKEN-RANDOM] an opaque token is the unpadded base64url of 17 random bytes (23 characters), a leading '-' written as '_'", () => {
     fc.assert(
-      fc.property(bytes(16, 64), anyPan, (random, pan) => {
+      fc.property(bytes(17, 64), anyPan, (random, pan) => {
         const token = success(TokenFormat.generate("opaque", { random, pan }))
-        expect(token).toBe(Buffer.from(random.subarray(0, 16)).toString("base64url"))
-        expect(token).toHaveLength(22)
-        expect(Buffer.from(token, "base64url")).toEqual(Buffer.from(random.subarray(0, 16)))
+        const encoded = Buffer.from(random.subarray(0, 17)).toString("base64url")
+        expect(token).toHaveLength(23)
+        expect(token.startsWith("-")).toBe(false)
+        if (encoded[0] === "-") {
+          expect(token.slice(0, 22)).toBe("_" + encoded.slice(1, 22))
+          // The last character's spare bit marks the rewrite.
+          expect(Buffer.from(token, "base64url")).toEqual(Buffer.from("_" + encoded.slice(1), "base64url"))
+          expect(token[22]).not.toBe(encoded[22])
+        } else {
+          expect(token).toBe(encoded)
+        }
       }),
       params()
     )
+    // The first six bits 0b111110 encode '-': such bytes still give a token that is not an option.
+    const leadingDash = new Uint8Array(17).fill(0xf8)
+    expect(success(TokenFormat.generate("opaque", { random: leadingDash }))[0]).toBe("_")
+    expect(Result.isFailure(TokenFormat.generate("opaque", { random: new Uint8Array(16) }))).toBe(true)
     expect(TokenFormat.formats.opaque.entropyBits).toBeGreaterThanOrEqual(128)
     expect(TokenFormat.formats.registration.entropyBits).toBeGreaterThanOrEqual(128)
   })
@@ -242,9 +254,12 @@ describe("TokenFormat.generate: randomness", () => {
     }
   })
 
+  /** 17 bytes whose base64url starts with '-' or '_' (first six bits 0b11111x): where the rewrite happens. */
+  const leadingDash = bytes(17, 17).map((b) => Uint8Array.from(b, (x, i) => (i === 0 ? 0xf8 | (x & 0x07) : x)))
+
   it("[TOKEN-RANDOM] distinct random bytes give distinct registration and opaque tokens", () => {
     fc.assert(
-      fc.property(fc.uniqueArray(bytes(16, 16), { minLength: 2, maxLength: 50, selector: (b) => Buffer.from(b).toString("hex") }), (all) => {
+      fc.property(fc.uniqueArray(fc.oneof(bytes(17, 17), leadingDash), { minLength: 2, maxLength: 50, selector: (b) => Buffer.from(b).toString("hex") }), (all) => {
         for (const name of ["registration", "opaque"] as const) {
           const tokens = all.map((random) => success(TokenFormat.generate(name, { random })))
           expect(new Set(tokens).size).toBe(all.length)

@@ -35,7 +35,8 @@ export const toHex = (bytes: Uint8Array): string => {
   return s
 }
 
-const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+/** The base64url alphabet (RFC 4648 §5). */
+export const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 /** Unpadded base64url of bytes (RFC 4648 §5). */
 export const toBase64Url = (bytes: Uint8Array): string => {
