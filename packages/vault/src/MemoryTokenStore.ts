@@ -1,6 +1,6 @@
 /**
  * The in-memory {@link TokenStore.TokenStore}: the reference adapter, with real
- * indexes (customer, fingerprint, scope, due date, owner, request id) so no
+ * indexes (customer, fingerprint, scope, due date, request id) so no
  * query scans every record. Operations run synchronously inside the effect,
  * so compare-and-set holds under any interleaving of fibers.
  *
@@ -13,10 +13,12 @@
  *   (tombstones included) or per idempotency key, so the store refuses the
  *   insert or key binding that would pass 2^24 with a typed `Unavailable`
  *   error instead. Larger sets of tokens need a durable adapter.
- * - Records are kept as given; the secondary indexes are keyed by scope, then
- *   by customer or fingerprint (strings the records already hold), with a
- *   bucket that is a single token, a small sorted array or a `Set`. About
- *   1 KiB of heap per card token in all (docs/benchmarks.md).
+ * - Records are kept as given. The customer and fingerprint indexes are keyed
+ *   by scope, then by customer or fingerprint (strings the records already
+ *   hold, so no key is built per record), and hold the records themselves: a
+ *   single record, a small array sorted by token, or a `Map` past 32. A
+ *   customer's listing then reads no lookup per token in the primary map.
+ *   About 800 B of heap per card token in all (docs/benchmarks.md).
  *
  * @since 0.1.0
  */
@@ -31,7 +33,7 @@ const SEP = "\u0000"
 /** V8's limit on the entries of one `Map` or `Set` (2^24); past it `set` throws a `RangeError`. */
 const MAX_ENTRIES = 2 ** 24
 
-const full = () => TokenStore.errors.unavailable("capacity: the memory store holds at most 16,777,216 tokens")
+const full = () => TokenStore.errors.unavailable("capacity: the memory store is full")
 
 const addTo = (index: Map<string, Set<string>>, key: string, token: string): void => {
   let set = index.get(key)

@@ -666,26 +666,27 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         }
         const sealed = yield* crypto.seal(secret, CardCrypto.associatedData(token, merchant.merchantId))
         const card = instrument._tag === "Card" ? retainCard(instrument.expiry, false) : undefined
+        // The fields a view reads come first, so a listing touches fewer cache lines per record.
         const record: TokenRecord.TokenRecord = {
           token,
           format,
           merchantId: merchant.merchantId,
-          scope,
           customerId,
-          instrument: instrument._tag === "Card" ? "CARD" : "BANK_ACCOUNT",
           brand: instrument._tag === "Card" ? instrument.pan.brand : undefined,
           maskedPan: instrument._tag === "Card"
             ? Mask.bin6Last4(instrument.pan)
             : Mask.maskDigits(Iban.reveal(instrument.iban), Mask.styles.last4),
           expiry: card?.expiry,
+          status: "ACTIVE",
+          retainUntil: card?.retainUntil ?? retentionOf({ expiry: undefined, lastActivity: today }, false),
+          scope,
+          instrument: instrument._tag === "Card" ? "CARD" : "BANK_ACCOUNT",
           fingerprint,
           sealed,
-          status: "ACTIVE",
           deletion: undefined,
           createdAt: calendar.iso(ms),
           lastActivity: today,
           extended: false,
-          retainUntil: card?.retainUntil ?? retentionOf({ expiry: undefined, lastActivity: today }, false),
           agreements: NO_AGREEMENTS,
           merchantRequestId: requestId,
           requestDigest: digest,
