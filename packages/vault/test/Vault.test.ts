@@ -413,6 +413,31 @@ describe("Vault over failing ports", () => {
 // ---------------------------------------------------------------------------
 
 describe("Vault retention and scope edges", () => {
+  it("[RETENTION-NON-CARD][COF-MIT-AGREEMENT] a use records its day and its agreement; a same-day use that sets up nothing leaves the record as it is", () =>
+    runVault(Effect.gen(function*() {
+      const vault = yield* merchants
+      const store = yield* TokenStore.TokenStore
+      const stored = (token: string) => Effect.map(store.get(token), (r) => r!)
+      for (const input of [{ pan: PAN_A, expiry: "12/30" }, { iban: IBAN_A }]) {
+        const t = yield* vault.tokenize({ merchantId: "opq", customerId: "c1", ...input })
+        const created = yield* stored(t.token)
+        yield* vault.authorizeUse({ merchantId: "opq", token: t.token, ...CIT })
+        expect(yield* stored(t.token)).toBe(created)
+        const initial = yield* vault.authorizeUse({ merchantId: "opq", token: t.token, ...CIT, mode: "INITIAL", type: "RECURRING" })
+        const agreed = yield* stored(t.token)
+        expect(agreed).toMatchObject({ version: created.version + 1, agreements: [{ type: "RECURRING", initialTransactionId: initial.transactionId }] })
+        yield* TestClock.adjust("2 days")
+        yield* vault.authorizeUse({ merchantId: "opq", token: t.token, ...CIT })
+        const later = yield* stored(t.token)
+        expect(later.version).toBe(agreed.version + 1)
+        expect(later.lastActivity > agreed.lastActivity).toBe(true)
+        // A bank token's retention runs from its last use; a card's from its expiry.
+        expect(later.retainUntil > agreed.retainUntil).toBe(later.instrument === "BANK_ACCOUNT")
+        yield* vault.authorizeUse({ merchantId: "opq", token: t.token, ...CIT })
+        expect(yield* stored(t.token)).toBe(later)
+      }
+    })))
+
   it("[RETENTION-PURGE][DUPLICATE-CARD] tokenizing a bank account again once its token is past retention gives a usable token, swept or not", async () => {
     const again = (sweepFirst: boolean) =>
       runVault(Effect.gen(function*() {
