@@ -142,6 +142,9 @@ const SOURCE_LINKS: Readonly<Record<string, string>> = {
     "https://www.pcisecuritystandards.org/document_library/",
   "PCI DSS Tokenization Product Security Guidelines (2015)":
     "https://www.pcisecuritystandards.org/documents/Tokenization_Product_Security_Guidelines.pdf",
+  "PCI SSC FAQ 1091":
+    "https://www.pcisecuritystandards.org/faq/articles/Frequently_Asked_Question/What-are-acceptable-formats-for-truncation-of-primary-account-numbers/",
+  "ISO 8601-1:2019": "https://www.iso.org/standard/70907.html",
   "PCI SSC FAQ 1492":
     "https://www.pcisecuritystandards.org/faq/articles/Frequently_Asked_Question/how-can-an-entity-meet-pci-dss-requirements-for-pan-masking-and-truncation-if-it-has-migrated-to-8-digit-bins/",
   "RFC 7518": "https://www.rfc-editor.org/rfc/rfc7518",
