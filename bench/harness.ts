@@ -75,3 +75,21 @@ export const machine = (): string => {
 export const write = (path: string, results: ReadonlyArray<Result>): void => {
   writeFileSync(path, JSON.stringify(results, null, 2) + "\n")
 }
+
+/**
+ * A Luhn-valid 16-digit Visa-range number, distinct for each seed below
+ * 9 × 10^13: bench input only, never a real card.
+ */
+export const luhnPan = (seed: number): string => {
+  const body = "4" + String(10000000000000 + (seed % 89999999999999))
+  let sum = 0
+  for (let i = 0; i < 15; i++) {
+    let d = body.charCodeAt(14 - i) - 48
+    if (i % 2 === 0) {
+      d *= 2
+      if (d > 9) d -= 9
+    }
+    sum += d
+  }
+  return body + String((10 - (sum % 10)) % 10)
+}

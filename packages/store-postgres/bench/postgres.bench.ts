@@ -33,7 +33,7 @@ import { randomBytes } from "node:crypto"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { compare, type Result } from "../../../bench/harness.ts"
+import { compare, luhnPan, type Result } from "../../../bench/harness.ts"
 import { SELECT_LIST, TOKEN_COLUMNS, toParams } from "../src/internal/rows.ts"
 import * as NodeCardCrypto from "../../vault/src/NodeCardCrypto.ts"
 import * as NodeSecureRandom from "../../vault/src/NodeSecureRandom.ts"
@@ -69,21 +69,6 @@ const tokenizeLike = (i: number, prefix: string): TokenRecord.TokenRecord => ({
   requestDigest: b64(32),
   version: 1
 })
-
-/** A Luhn-valid Visa number, distinct for each seed below 9e13. */
-const luhnPan = (seed: number): string => {
-  const body = "4" + String(10000000000000 + (seed % 89999999999999))
-  let sum = 0
-  for (let i = 0; i < 15; i++) {
-    let d = body.charCodeAt(14 - i) - 48
-    if (i % 2 === 0) {
-      d *= 2
-      if (d > 9) d -= 9
-    }
-    sum += d
-  }
-  return body + String((10 - (sum % 10)) % 10)
-}
 
 /** A vault over `store` with fresh keys, as the memory-store vault bench builds it. */
 const vaultOver = (store: TokenStore.Service): Vault.Service => {
