@@ -28,31 +28,46 @@ export const drawChars = (
   return { chars: out, next: i }
 }
 
+/**
+ * One flat string of character codes. Appending character by character builds
+ * a rope of partial strings, which a stored token would keep alive beside its
+ * flattened text; this allocates the text once.
+ */
+const fromCodes = (codes: ReadonlyArray<number>): string => {
+  let s = ""
+  for (let i = 0; i < codes.length; i += 4096) s += String.fromCharCode(...codes.slice(i, i + 4096))
+  return s
+}
+
+const codesOf = (alphabet: string): ReadonlyArray<number> => Array.from(alphabet, (c) => c.charCodeAt(0))
+
+const HEX = codesOf("0123456789abcdef")
+
 /** Lowercase hex of bytes. */
 export const toHex = (bytes: Uint8Array): string => {
-  let s = ""
-  for (let i = 0; i < bytes.length; i++) s += bytes[i]!.toString(16).padStart(2, "0")
-  return s
+  const codes: Array<number> = []
+  for (let i = 0; i < bytes.length; i++) codes.push(HEX[bytes[i]! >> 4]!, HEX[bytes[i]! & 15]!)
+  return fromCodes(codes)
 }
 
 /** The base64url alphabet (RFC 4648 §5). */
 export const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
+const B64 = codesOf(B64URL)
+
 /** Unpadded base64url of bytes (RFC 4648 §5). */
 export const toBase64Url = (bytes: Uint8Array): string => {
-  let s = ""
+  const codes: Array<number> = []
   let i = 0
   for (; i + 2 < bytes.length; i += 3) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
-    s += B64URL[(n >> 18) & 63]! + B64URL[(n >> 12) & 63]! + B64URL[(n >> 6) & 63]! + B64URL[n & 63]!
+    codes.push(B64[(n >> 18) & 63]!, B64[(n >> 12) & 63]!, B64[(n >> 6) & 63]!, B64[n & 63]!)
   }
   const rest = bytes.length - i
-  if (rest === 1) {
-    const n = bytes[i]! << 16
-    s += B64URL[(n >> 18) & 63]! + B64URL[(n >> 12) & 63]!
-  } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8)
-    s += B64URL[(n >> 18) & 63]! + B64URL[(n >> 12) & 63]! + B64URL[(n >> 6) & 63]!
+  if (rest > 0) {
+    const n = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0)
+    codes.push(B64[(n >> 18) & 63]!, B64[(n >> 12) & 63]!)
+    if (rest === 2) codes.push(B64[(n >> 6) & 63]!)
   }
-  return s
+  return fromCodes(codes)
 }
