@@ -118,6 +118,8 @@ export interface Header {
   readonly journalId: Uint8Array
 }
 
+const u32 = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0
+
 const readU64 = (view: DataView, at: number): number => view.getUint32(at, true) + view.getUint32(at + 4, true) * 0x1_0000_0000
 
 const writeU64 = (view: DataView, at: number, n: number): void => {
@@ -215,13 +217,13 @@ export type FrameRead =
  */
 export const readFrame = (bytes: Uint8Array, at: number, end: number, seed: number): FrameRead => {
   if (end - at < frameHeaderBytes) return { _tag: "Bad", problem: "short header" }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const length = view.getUint32(at, true)
+  // Plain byte reads: no DataView per frame on recovery's hot path.
+  const length = u32(bytes, at)
   if (length < minPayloadBytes || length > maxPayloadBytes) return { _tag: "Bad", problem: "bad length" }
   if (at + 8 + length > end) return { _tag: "Bad", problem: "past end of file" }
   const crc = crc32c(bytes, crc32c(bytes, seed, at, at + 4), at + 8, at + 8 + length)
-  if (crc !== view.getUint32(at + 4, true)) return { _tag: "Bad", problem: "checksum mismatch" }
-  return { _tag: "Frame", end: at + 8 + length, sequence: readU64(view, at + 8), operationStart: at + 16 }
+  if (crc !== u32(bytes, at + 4)) return { _tag: "Bad", problem: "checksum mismatch" }
+  return { _tag: "Frame", end: at + 8 + length, sequence: u32(bytes, at + 8) + u32(bytes, at + 12) * 0x1_0000_0000, operationStart: at + 16 }
 }
 
 /**

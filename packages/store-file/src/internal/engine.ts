@@ -1,6 +1,6 @@
 /**
  * The file store's engine: the in-memory indexes (the memory store, plus a
- * mirror of every record, tombstones included, the groups and the owners),
+ * mirror of every record, tombstones included, and the groups),
  * the group-commit queue, recovery and compaction.
  *
  * **How a write goes**
@@ -39,7 +39,7 @@ import type * as FileSystem from "../FileSystem.ts"
 import * as JournalFormat from "../JournalFormat.ts"
 import * as Lock from "./lock.ts"
 import * as Ops from "./ops.ts"
-import { CodecError, Writer } from "./recordCodec.ts"
+import { CodecError, Reader, Writer } from "./recordCodec.ts"
 
 type StoreError = TokenStore.TokenStoreError
 
@@ -222,7 +222,6 @@ export class Engine {
   /** Encodes records for the write path (one at a time: `prepare` is synchronous). */
   private readonly writer = new Writer()
   private readonly records = new Map<string, Entry>()
-  private readonly byOwner = new Map<string, Set<string>>()
   private readonly groups = new Set<string>()
   private readonly merchantBytes = new Map<string, number>()
   /** Keys bound with `bindRequestId` (never removed), by merchant and request id, with the ticket of their write. */
@@ -272,20 +271,10 @@ export class Engine {
   // Indexes: the same steps for live writes and for replay.
   // ---------------------------------------------------------------------------
 
-  private addOwner(r: TokenRecord.TokenRecord): void {
-    let set = this.byOwner.get(r.merchantId)
-    if (set === undefined) {
-      set = new Set()
-      this.byOwner.set(r.merchantId, set)
-    }
-    set.add(r.token)
-  }
-
   private applyInsert(record: TokenRecord.TokenRecord, bytes: number): StoreError | undefined {
     const out = run(this.index.insert(record))
     if (isError(out)) return out
     this.records.set(record.token, { record, bytes, ticket: this.stamp })
-    this.addOwner(record)
     return undefined
   }
 
@@ -296,7 +285,6 @@ export class Engine {
     if (old !== undefined) this.deadBytes += old.bytes
     if (old === undefined || !sameIndexKeys(old.record, next)) this.removalTicket = Math.max(this.removalTicket, this.stamp)
     this.records.set(next.token, { record: next, bytes, ticket: this.stamp })
-    this.addOwner(next)
     return undefined
   }
 
@@ -324,15 +312,18 @@ export class Engine {
     return undefined
   }
 
-  /** The tokens a membership change re-scopes (as the memory store picks them: tokens in `from` the owner owns now, tombstones too). */
+  /**
+   * The tokens a membership change re-scopes (as the memory store picks them:
+   * tokens in `from` the owner owns now, tombstones too). A scan of every
+   * record: membership changes are rare, and an owner index would cost every
+   * insert and every recovered record a `Set` entry.
+   */
   private movedBy(change: TokenStore.MembershipChange): Array<string> {
     const rescope = change.rescope
     if (rescope === undefined) return []
     const out: Array<string> = []
-    // `byOwner` holds every token the owner ever had (an update may have changed a record's owner since).
-    for (const t of this.byOwner.get(rescope.owner) ?? []) {
-      const r = this.records.get(t)!.record
-      if (r.scope === rescope.from && r.merchantId === rescope.owner) out.push(t)
+    for (const { record: r } of this.records.values()) {
+      if (r.scope === rescope.from && r.merchantId === rescope.owner) out.push(r.token)
     }
     return out
   }
@@ -751,6 +742,7 @@ export class Engine {
     if (header.generation !== generation) throw new CorruptFailure("header generation does not match the file name")
     const seed = JournalFormat.checksumSeed(header.journalId)
     const w = new Window(h, size)
+    const reader = new Reader(w.buffer, 0, 0)
     let inSnapshot = (header.flags & JournalFormat.flagSnapshot) !== 0
     const snapshotCounts = { g: 0, m: 0, r: 0, k: 0 }
     const withKeys = header.version >= 3
@@ -783,7 +775,7 @@ export class Engine {
       const frameBytes = f.end + w.start - at
       if (w.buffer[f.operationStart] !== Ops.JSON_OP) {
         // A binary record operation: insert, update, or a snapshot's records.
-        const { op, records } = Ops.decodeRecords(w.buffer, f.operationStart, f.end) ?? corrupt("not a valid operation")
+        const { op, records } = Ops.decodeRecords(w.buffer, f.operationStart, f.end, reader) ?? corrupt("not a valid operation")
         if (pendingStart !== undefined) corrupt("membership change interrupted")
         if (inSnapshot !== (op === Ops.RECORDS)) corrupt(inSnapshot ? "operation inside the snapshot" : "snapshot entry outside the snapshot")
         if (op === Ops.INSERT) replayed(this.applyInsert(records[0]!, frameBytes))

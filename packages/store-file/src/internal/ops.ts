@@ -127,10 +127,18 @@ export const startRecords = (w: Writer): void => {
   w.byte(RECORDS)
 }
 
-/** The records of a binary operation (`bytes[at, end)` starts with its operation byte); `undefined` when it does not decode exactly. */
-export const decodeRecords = (bytes: Buffer, at: number, end: number): { readonly op: number; readonly records: Array<TokenRecord.TokenRecord> } | undefined => {
+/**
+ * The records of a binary operation (`bytes[at, end)` starts with its operation byte); `undefined` when it does not
+ * decode exactly. Pass `reader` to reuse one (recovery decodes a million frames).
+ */
+export const decodeRecords = (
+  bytes: Buffer,
+  at: number,
+  end: number,
+  reader?: Reader
+): { readonly op: number; readonly records: Array<TokenRecord.TokenRecord> } | undefined => {
   try {
-    const r = new Reader(bytes, at, end)
+    const r = reader === undefined ? new Reader(bytes, at, end) : reader.reset(bytes, at, end)
     const op = r.byte()
     if (op !== INSERT && op !== UPDATE && op !== RECORDS) return undefined
     const records: Array<TokenRecord.TokenRecord> = [r.record()]

@@ -173,7 +173,16 @@ export class Writer {
 /** Decodes one frame's payload; every read throws {@link CodecError} past the end or on a bad value. */
 export class Reader {
   private readonly table: Array<string> = []
-  constructor(private readonly buffer: Buffer, public at: number, private readonly end: number) {}
+  constructor(private buffer: Buffer, public at: number, private end: number) {}
+
+  /** Starts reading another payload (with a new string table): one reader serves a whole recovery. */
+  reset(buffer: Buffer, at: number, end: number): this {
+    this.buffer = buffer
+    this.at = at
+    this.end = end
+    this.table.length = 0
+    return this
+  }
 
   get done(): boolean {
     return this.at === this.end
