@@ -69,10 +69,11 @@ const compile = (rows: ReadonlyArray<BrandEntry>) =>
 
 const compiled = compile(table)
 
-const matchLength = (digits: string, m: Matcher): number => {
+/** How many leading digits `m` matches (0 for none); `heads` keeps the leading numbers already read, by width. */
+const matchLength = (digits: string, m: Matcher, heads: Array<number>): number => {
   if ("prefix" in m) return digits.startsWith(m.prefix) ? m.prefix.length : 0
   if (digits.length < m.width) return 0
-  const head = Number(digits.slice(0, m.width))
+  const head = heads[m.width] ??= Number(digits.slice(0, m.width))
   return head >= m.low && head <= m.high ? m.width : 0
 }
 
@@ -100,10 +101,11 @@ export const detect = (digits: string, brandTable: ReadonlyArray<BrandEntry> = t
   if (brandTable !== table) ensure(isArrayOf(brandTable, isEntry), "A brand table", "an array of BrandEntry", brandTable)
   let best: CardBrand | undefined
   let bestLen = 0
+  const heads: Array<number> = []
   for (const entry of brandTable === table ? compiled : compile(brandTable)) {
     if (!entry.lengths.includes(digits.length)) continue
     for (const matcher of entry.matchers) {
-      const n = matchLength(digits, matcher)
+      const n = matchLength(digits, matcher, heads)
       if (n > bestLen) {
         bestLen = n
         best = entry.brand

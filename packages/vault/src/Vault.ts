@@ -356,7 +356,14 @@ const ports = <A, R>(effect: Effect.Effect<A, TE | TokenStore.TokenStoreError | 
 const isDuplicate = (e: TokenStore.TokenStoreError, constraint: TokenStore.Duplicate["constraint"]): boolean =>
   e.reason._tag === "Duplicate" && e.reason.constraint === constraint
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")
+const HEX = Array.from("0123456789abcdef", (c) => c.charCodeAt(0))
+
+/** Lowercase hex of a few bytes (a transaction id), without a Buffer per call. */
+const hex = (bytes: Uint8Array): string => {
+  const codes: Array<number> = []
+  for (const b of bytes) codes.push(HEX[b >> 4]!, HEX[b & 15]!)
+  return String.fromCharCode(...codes)
+}
 
 /** The success of a rule's result, or its failure: no step of the Effect runtime on success. */
 function* ok<A>(result: Result.Result<A, TE>) {
