@@ -77,12 +77,38 @@ export interface Options {
 }
 
 /**
+ * A memory store with a bulk-load entry for recovery: `restore` adds a record
+ * synchronously (no effect per record) and builds every index exactly as
+ * `insert` does, but checks only that the token is new and the capacity.
+ *
+ * Trusted input only: a durable adapter rebuilding its state from records it
+ * wrote after they passed `insert`'s constraints (the request-id and
+ * one-ACTIVE-card checks are not repeated). Never for caller data.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Restorable {
+  readonly store: TokenStore.Service
+  /** Adds a trusted record; a `Duplicate` (token) or `Unavailable` (capacity) error, or `undefined`. */
+  readonly restore: (record: TokenRecord.TokenRecord) => TokenStore.TokenStoreError | undefined
+}
+
+/**
  * Builds a fresh, empty memory store.
  *
  * @category constructors
  * @since 0.1.0
  */
-export const make = (options?: Options): TokenStore.Service => {
+export const make = (options?: Options): TokenStore.Service => makeRestorable(options).store
+
+/**
+ * Builds a fresh, empty memory store with its trusted bulk-load entry (see {@link Restorable}).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const makeRestorable = (options?: Options): Restorable => {
   const maxPageSize = options?.maxPageSize ?? 1000
   const capacity = Math.min(options?.capacity ?? MAX_ENTRIES, MAX_ENTRIES)
   const records = new Map<string, TokenRecord.TokenRecord>()
@@ -295,7 +321,14 @@ export const make = (options?: Options): TokenStore.Service => {
         return { merchantId, merchantRequestId, token, requestDigest }
       })
   }
-  return { ...service, ...requestKeys }
+  const restore = (record: TokenRecord.TokenRecord): TokenStore.TokenStoreError | undefined => {
+    if (records.has(record.token)) return TokenStore.errors.duplicate("token")
+    if (records.size >= capacity) return full()
+    records.set(record.token, record)
+    index(record)
+    return undefined
+  }
+  return { store: { ...service, ...requestKeys }, restore }
 }
 
 /**

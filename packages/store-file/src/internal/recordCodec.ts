@@ -170,9 +170,21 @@ export class Writer {
   }
 }
 
+/** The most distinct values a {@link Reader} keeps for reuse across frames. */
+const INTERN_MAX = 4096
+
+/** The agreements of a record without any: one frozen array for every decoded record. */
+const NO_AGREEMENTS: ReadonlyArray<PaymentUse.Agreement> = Object.freeze([])
+
 /** Decodes one frame's payload; every read throws {@link CodecError} past the end or on a bad value. */
 export class Reader {
   private readonly table: Array<string> = []
+  /**
+   * Low-cardinality values (merchant, scope, brand, dates) seen in earlier
+   * frames of this reader: a journal has one record per frame, so without it
+   * every recovered record would keep its own copy of each.
+   */
+  private readonly interned = new Map<string, string>()
   constructor(private buffer: Buffer, public at: number, private end: number) {}
 
   /** Starts reading another payload (with a new string table): one reader serves a whole recovery. */
@@ -233,6 +245,15 @@ export class Reader {
     return this.table[k - 1]!
   }
 
+  /** A table string, reused from an earlier frame when one was equal. */
+  private common(): string {
+    const s = this.shared()
+    const seen = this.interned.get(s)
+    if (seen !== undefined) return seen
+    if (this.interned.size < INTERN_MAX) this.interned.set(s, s)
+    return s
+  }
+
   private pick<A>(table: ReadonlyArray<A>): A {
     const i = this.byte()
     if (i >= table.length) throw new CodecError()
@@ -246,21 +267,25 @@ export class Reader {
     const instrument = this.pick(INSTRUMENTS)
     const status = this.pick(STATUSES)
     const token = this.string()
-    const merchantId = this.shared()
-    const scope = this.shared() as Group.Scope
+    const merchantId = this.common()
+    const scope = this.common() as Group.Scope
     const customerId = flags & F_CUSTOMER ? this.shared() : undefined
-    const brand = flags & F_BRAND ? this.shared() as CardBrand.CardBrand : undefined
+    const brand = flags & F_BRAND ? this.common() as CardBrand.CardBrand : undefined
     const maskedPan = this.string()
     const expiry = flags & F_EXPIRY ? { month: this.number(), year: this.number() } : undefined
     const fingerprint = flags & F_FINGERPRINT ? this.string() : undefined
     const sealed = flags & F_SEALED ? { keyVersion: this.number(), ciphertext: this.string() } : undefined
-    const deletion = flags & F_DELETION ? { reason: this.pick(REASONS), on: this.shared() as IsoDate.IsoDate } : undefined
+    const deletion = flags & F_DELETION ? { reason: this.pick(REASONS), on: this.common() as IsoDate.IsoDate } : undefined
     const createdAt = this.shared()
-    const lastActivity = this.shared() as IsoDate.IsoDate
-    const retainUntil = this.shared() as IsoDate.IsoDate
+    const lastActivity = this.common() as IsoDate.IsoDate
+    const retainUntil = this.common() as IsoDate.IsoDate
     const count = this.varint()
-    const agreements: Array<PaymentUse.Agreement> = []
-    for (let i = 0; i < count; i++) agreements.push({ type: this.pick(AGREEMENTS), initialTransactionId: this.string() })
+    let agreements = NO_AGREEMENTS
+    if (count > 0) {
+      const list: Array<PaymentUse.Agreement> = []
+      for (let i = 0; i < count; i++) list.push({ type: this.pick(AGREEMENTS), initialTransactionId: this.string() })
+      agreements = list
+    }
     const merchantRequestId = flags & F_REQUEST_ID ? this.string() : undefined
     const requestDigest = flags & F_DIGEST ? this.string() : undefined
     const version = this.number()
