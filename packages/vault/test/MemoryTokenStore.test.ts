@@ -396,6 +396,57 @@ describe("MemoryTokenStore buckets and capacity", () => {
   })
 })
 
+describe("MemoryTokenStore restore (trusted bulk load)", () => {
+  it("[GROUP-ACCESS][RETENTION-PURGE][IDEMPOTENCY][DUPLICATE-CARD] restored records answer every query as inserted ones do, and the rebuilt indexes enforce the constraints on later inserts", async () => {
+    const records: Array<R> = Array.from({ length: 80 }, (_, i) => {
+      const r = makeRecord({
+        scope: i % 3 === 0 ? "merchant:m2" : "merchant:m1",
+        customerId: i % 5 === 0 ? undefined : `c${i % 4}`,
+        fingerprint: `fp${i % 7}-${i}`,
+        retainUntil: date(`2030-01-0${1 + (i % 3)}`),
+        merchantRequestId: i % 2 === 0 ? `req${i}` : undefined
+      })
+      return i % 6 === 0 ? tombstone(r) : r
+    })
+    const inserted = MemoryTokenStore.make({ maxPageSize: 7 })
+    const restorable = MemoryTokenStore.makeRestorable({ maxPageSize: 7 })
+    for (const r of records) {
+      await run(inserted.insert(r))
+      expect(restorable.restore(r)).toBeUndefined()
+    }
+    const answers = async (store: TokenStore.Service) => {
+      const out: Array<unknown> = []
+      for (const scope of ["merchant:m1", "merchant:m2"] as const) {
+        for (const c of ["c0", "c1", "c2", "c3"]) out.push(await run(store.findByCustomer(scope, c)))
+        for (const r of records) out.push(await run(store.findByFingerprint(scope, r.fingerprint ?? "")))
+        let cursor: string | undefined
+        do {
+          const page = await run(store.listByScope(scope, { limit: 7, cursor }))
+          out.push(page.items)
+          cursor = page.cursor
+        } while (cursor !== undefined)
+      }
+      out.push((await run(store.dueForPurge(date("2030-01-02"), { limit: 7, cursor: undefined }))).items)
+      for (const r of records) out.push(await run(store.getByRequestId("m1", r.merchantRequestId ?? "none")))
+      return out
+    }
+    const store = restorable.store
+    expect(await answers(store)).toEqual(await answers(inserted))
+    const live = records[1]!
+    expect(await fail(store.insert(makeRecord({ fingerprint: live.fingerprint, customerId: live.customerId })))).toMatchObject({
+      _tag: "Duplicate"
+    })
+    expect(await fail(store.insert(makeRecord({ merchantRequestId: records[2]!.merchantRequestId })))).toMatchObject({ _tag: "Duplicate" })
+    expect(restorable.restore(live)?.reason).toMatchObject({ _tag: "Duplicate" })
+  })
+
+  it("[DELETE-IRREVERSIBLE] restore past the capacity is Unavailable, never a RangeError", () => {
+    const { restore } = MemoryTokenStore.makeRestorable({ capacity: 1 })
+    expect(restore(makeRecord())).toBeUndefined()
+    expect(restore(makeRecord())?.reason).toMatchObject({ _tag: "Unavailable" })
+  })
+})
+
 describe("MemoryTokenStore membership, merchants, groups", () => {
   const setup = async () => {
     const store = MemoryTokenStore.make()
