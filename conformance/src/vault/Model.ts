@@ -599,6 +599,11 @@ export const planTokenize = (m: Model, call: TokenizeCall, formatOverride?: Gate
         : { _tag: "Fail", errors: [rejection("IDEMPOTENCY_CONFLICT")], rules: ["IDEMPOTENCY"] }
     }
   }
+  // A new idempotency key answered with an existing token is bound to it for the asking merchant.
+  const bindTo = (existing: TokenState): BoundKey | undefined =>
+    r.merchantRequestId === undefined
+      ? undefined
+      : { merchantId: merchant.merchantId, requestId: r.merchantRequestId, token: existing.token, payload }
   const scope = scopeForNew(merchant)
   const duplicate = activeIn(m, scope, r.customerId, instrumentKey(i))
   const expired = duplicate !== undefined && !isRetained(duplicate, date)
@@ -607,10 +612,7 @@ export const planTokenize = (m: Model, call: TokenizeCall, formatOverride?: Gate
     const refreshed: TokenState = later
       ? { ...duplicate, instrument: { ...duplicate.instrument, expiry: (i as { readonly expiry: Expiry }).expiry } as Instrument }
       : duplicate
-    const bind = r.merchantRequestId === undefined
-      ? undefined
-      : { merchantId: merchant.merchantId, requestId: r.merchantRequestId, token: duplicate.token, payload }
-    return { _tag: "Existing", token: refreshed, rules: ["DUPLICATE-CARD"], bind }
+    return { _tag: "Existing", token: refreshed, rules: ["DUPLICATE-CARD"], bind: bindTo(duplicate) }
   }
   const purged: TokenState | undefined = expired ? { ...duplicate!, status: "DELETED", deletion: "RETENTION", agreements: {} } : undefined
   if (rt?._tag === "Custom") {
@@ -619,7 +621,7 @@ export const planTokenize = (m: Model, call: TokenizeCall, formatOverride?: Gate
     if (taken !== undefined) {
       return instrumentKey(taken.instrument) === instrumentKey(i) && taken.status !== "DELETED" &&
           canAccess(m, merchant.merchantId, taken)
-        ? { _tag: "Existing", token: taken, rules: ["CUSTOM-TOKEN-UNIQUE"] }
+        ? { _tag: "Existing", token: taken, rules: ["CUSTOM-TOKEN-UNIQUE"], bind: bindTo(taken) }
         : {
           _tag: "Fail",
           errors: [rejection("CUSTOM_TOKEN_TAKEN")],

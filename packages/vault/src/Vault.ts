@@ -658,7 +658,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
             if (
               taken.fingerprint === fingerprint && taken.status !== "DELETED" &&
               Group.canAccess(taken.scope, merchant.merchantId, membership)
-            ) return taken
+            ) return (yield* bindKey(taken, merchant.merchantId, requestId, digest)) ?? taken
             return yield* TokenError.make("CUSTOM_TOKEN_TAKEN", { rule: "CUSTOM-TOKEN-UNIQUE" })
           }
         } else {

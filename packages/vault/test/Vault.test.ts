@@ -249,6 +249,18 @@ describe("Vault under concurrent fibers", () => {
       { interleave: true }
     ))
 
+  it("[IDEMPOTENCY][CUSTOM-TOKEN-UNIQUE] a new key answered with the card's existing custom token is bound to it: a retry with another payload is a conflict", () =>
+    runVault(Effect.gen(function*() {
+      const vault = yield* merchants
+      const first = yield* vault.tokenize({ ...card("cus", "c1", PAN_A), requestToken: "Same_Card_Val", merchantRequestId: "k1" })
+      // Another customer, so the answer comes from the custom value's owner, not the duplicate-card rule.
+      const again = yield* vault.tokenize({ ...card("cus", "c2", PAN_A), requestToken: "Same_Card_Val", merchantRequestId: "k2" })
+      expect(again.token).toBe(first.token)
+      expect(yield* vault.tokenize({ ...card("cus", "c2", PAN_A), requestToken: "Same_Card_Val", merchantRequestId: "k2" })).toMatchObject({ token: first.token })
+      expectTokenError(yield* Effect.flip(vault.tokenize({ ...card("cus", "c2", PAN_B), merchantRequestId: "k2" })), "IDEMPOTENCY_CONFLICT")
+      expect(yield* vault.listByMerchant("cus")).toHaveLength(1)
+    })))
+
   it("[IDEMPOTENCY][DUPLICATE-CARD] concurrent requests with one new key, each answered by an existing duplicate: one payload takes the key, the rest IDEMPOTENCY_CONFLICT", () =>
     runVault(
       Effect.gen(function*() {
