@@ -525,8 +525,8 @@ export type Plan =
     readonly _tag: "Fail"
     readonly errors: ReadonlyArray<Expected>
     readonly rules: ReadonlyArray<string>
-    /** An ACTIVE duplicate past retention, purged on the way before the refusal. */
-    readonly purged?: TokenState | undefined
+    /** Tokens past retention purged on the way before the refusal: an ACTIVE duplicate, the card's own custom token. */
+    readonly purged?: ReadonlyArray<TokenState> | undefined
   }
   | {
     readonly _tag: "Existing"
@@ -614,20 +614,27 @@ export const planTokenize = (m: Model, call: TokenizeCall, formatOverride?: Gate
       : duplicate
     return { _tag: "Existing", token: refreshed, rules: ["DUPLICATE-CARD"], bind: bindTo(duplicate) }
   }
-  const purged: TokenState | undefined = expired ? { ...duplicate!, status: "DELETED", deletion: "RETENTION", agreements: {} } : undefined
+  const purgedOf = (t: TokenState): TokenState => ({ ...t, status: "DELETED", deletion: "RETENTION", agreements: {} })
+  const purged: TokenState | undefined = expired ? purgedOf(duplicate!) : undefined
   if (rt?._tag === "Custom") {
     // A twin purged on the way is deleted for this check, as it is once the request runs.
     const taken = purged?.token === merchant.prefix + rt.value ? purged : find(m, merchant.prefix + rt.value)
     if (taken !== undefined) {
-      return instrumentKey(taken.instrument) === instrumentKey(i) && taken.status !== "DELETED" &&
-          canAccess(m, merchant.merchantId, taken)
-        ? { _tag: "Existing", token: taken, rules: ["CUSTOM-TOKEN-UNIQUE"], bind: bindTo(taken) }
-        : {
-          _tag: "Fail",
-          errors: [rejection("CUSTOM_TOKEN_TAKEN")],
-          rules: taken.status === "DELETED" ? ["CUSTOM-TOKEN-UNIQUE", "DELETE-IRREVERSIBLE"] : ["CUSTOM-TOKEN-UNIQUE"],
-          purged
-        }
+      const sameCard = instrumentKey(taken.instrument) === instrumentKey(i) && taken.status !== "DELETED" &&
+        canAccess(m, merchant.merchantId, taken)
+      if (sameCard && isRetained(taken, date)) {
+        return { _tag: "Existing", token: taken, rules: ["CUSTOM-TOKEN-UNIQUE"], bind: bindTo(taken) }
+      }
+      // The card's own custom token past retention is purged on the way, as the sweep would; its value is refused.
+      const expiredValue = sameCard ? purgedOf(taken) : undefined
+      return {
+        _tag: "Fail",
+        errors: [rejection("CUSTOM_TOKEN_TAKEN")],
+        rules: taken.status === "DELETED" || expiredValue !== undefined
+          ? ["CUSTOM-TOKEN-UNIQUE", "DELETE-IRREVERSIBLE"]
+          : ["CUSTOM-TOKEN-UNIQUE"],
+        purged: [purged, expiredValue].filter((t): t is TokenState => t !== undefined)
+      }
     }
   }
   return {

@@ -34,7 +34,7 @@ export const settlePlan = (
   switch (plan._tag) {
     case "Fail":
       checkRejection(what, outcome, plan.errors, plan.rules)
-      if (plan.purged !== undefined) Model.put(model, plan.purged)
+      for (const t of plan.purged ?? []) Model.put(model, t)
       return
     case "Existing": {
       if (!outcome.ok) throw new Mismatch(`${what}: expected ${plan.token.token} back, got a refusal (${codeOf(outcome.error)})`, plan.rules)

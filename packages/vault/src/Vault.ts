@@ -655,10 +655,13 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           token = merchant.prefix + requestToken.value
           const taken = yield* s(store.get(token))
           if (taken !== undefined) {
-            if (
-              taken.fingerprint === fingerprint && taken.status !== "DELETED" &&
+            const sameCard = taken.fingerprint === fingerprint && taken.status !== "DELETED" &&
               Group.canAccess(taken.scope, merchant.merchantId, membership)
-            ) return (yield* bindKey(taken, merchant.merchantId, requestId, digest)) ?? taken
+            if (sameCard && Retention.isRetained(taken.retainUntil, today)) {
+              return (yield* bindKey(taken, merchant.merchantId, requestId, digest)) ?? taken
+            }
+            // Past retention but not swept yet: purged now, as the sweep would; its value stays reserved.
+            if (sameCard) yield* Effect.ignore(store.update(TokenRecord.toTombstone(taken, { reason: "RETENTION", on: today })))
             return yield* TokenError.make("CUSTOM_TOKEN_TAKEN", { rule: "CUSTOM-TOKEN-UNIQUE" })
           }
         } else {

@@ -272,6 +272,13 @@ const step = async (vault: PromiseVault, model: Model, input: Op, label: string)
         const taken = model.tokens.find((t) => t.token === value)
         if (taken !== undefined) {
           if (taken.instrument !== op.i || taken.status === "DELETED") return expectErr(out, "CUSTOM_TOKEN_TAKEN", label)
+          if (model.canAccess(taken, op.m) && !model.retained(taken)) {
+            // The card's own custom token, past retention: purged on the way, its value refused.
+            taken.status = "DELETED"
+            taken.deletion = "RETENTION"
+            taken.recurring = undefined
+            return expectErr(out, "CUSTOM_TOKEN_TAKEN", label)
+          }
           if (!model.canAccess(taken, op.m)) {
             // Either answer is defensible; the dedicated test in Vault.test.ts checks the token is usable when returned.
             if (out.ok) expect(out.value.token).toBe(value)
@@ -472,6 +479,15 @@ describe("Vault against a model", () => {
       { op: "custom", m: "B", c: "c2", i: "I1", value: "Model_Value_2" },
       { op: "get", m: "B", t: 0 },
       { op: "custom", m: "B", c: "c2", i: "I1", value: "Model_Value_1" },
+      { op: "list", m: "B" }
+    ]))
+
+  it("[RETENTION-PURGE][CUSTOM-TOKEN-UNIQUE][DELETE-IRREVERSIBLE] the card's own custom token past retention, asked for by another customer: purged, its value refused", () =>
+    runSequence([
+      { op: "custom", m: "B", c: "c2", i: "I1", value: "Model_Value_2" },
+      { op: "advance", days: 424 },
+      { op: "custom", m: "B", c: "c1", i: "I1", value: "Model_Value_2" },
+      { op: "get", m: "B", t: 0 },
       { op: "list", m: "B" }
     ]))
 
