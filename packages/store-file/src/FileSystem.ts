@@ -11,6 +11,7 @@
  *
  * @since 0.1.0
  */
+import { constants } from "node:fs"
 import * as fs from "node:fs/promises"
 
 /**
@@ -45,14 +46,31 @@ export interface FileHandle {
 export type OpenMode = "read" | "readWrite" | "createExclusive"
 
 /**
+ * Extra open options. `dsync` opens a writable file with `O_DSYNC`: each
+ * `write` returns only once its bytes (and the size they imply) reached stable
+ * storage, as if followed by `fdatasync(2)`, in one system call. Where the
+ * platform has no `O_DSYNC` (Windows), {@link node} follows each write with a
+ * `datasync` itself, so the promise holds everywhere.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface OpenOptions {
+  readonly dsync?: boolean | undefined
+}
+
+/**
  * The file-system calls the store makes.
  *
  * @category models
  * @since 0.1.0
  */
 export interface FileSystem {
-  /** Opens a file; `"createExclusive"` creates it (owner read-write only in {@link node}) and fails with `EEXIST` when it exists. */
-  readonly open: (path: string, mode: OpenMode) => Promise<FileHandle>
+  /**
+   * Opens a file; `"createExclusive"` creates it (owner read-write only in {@link node}) and fails with `EEXIST` when it exists.
+   * With `options.dsync`, every write is durable when it returns ({@link OpenOptions}).
+   */
+  readonly open: (path: string, mode: OpenMode, options?: OpenOptions) => Promise<FileHandle>
   /** Reads a whole (small) file: the lock's owner record. */
   readonly readFile: (path: string) => Promise<Uint8Array>
   /** Atomic replace within one file system (`rename(2)`). */
@@ -78,9 +96,20 @@ const FILE_MODE = 0o600
 /** The store directory: owner only. */
 const DIRECTORY_MODE = 0o700
 
-const wrap = (h: fs.FileHandle): FileHandle => ({
+/** `O_DSYNC` flags of each mode (undefined where the platform lacks `O_DSYNC`). */
+const DSYNC_FLAGS: { readonly [M in OpenMode]: number } | undefined = constants.O_DSYNC === undefined ? undefined : {
+  read: constants.O_RDONLY | constants.O_DSYNC,
+  readWrite: constants.O_RDWR | constants.O_DSYNC,
+  createExclusive: constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_DSYNC
+}
+
+const wrap = (h: fs.FileHandle, syncEachWrite: boolean): FileHandle => ({
   read: async (buffer, offset, length, position) => (await h.read(buffer, offset, length, position)).bytesRead,
-  write: async (buffer, offset, length, position) => (await h.write(buffer, offset, length, position)).bytesWritten,
+  write: async (buffer, offset, length, position) => {
+    const n = (await h.write(buffer, offset, length, position)).bytesWritten
+    if (syncEachWrite) await h.datasync()
+    return n
+  },
   datasync: () => h.datasync(),
   truncate: (length) => h.truncate(length),
   size: async () => (await h.stat()).size,
@@ -99,7 +128,11 @@ const wrap = (h: fs.FileHandle): FileHandle => ({
  * @since 0.1.0
  */
 export const node: FileSystem = {
-  open: async (path, mode) => wrap(await fs.open(path, FLAGS[mode], FILE_MODE)),
+  open: async (path, mode, options) => {
+    const dsync = options?.dsync === true
+    const flags = dsync && DSYNC_FLAGS !== undefined ? DSYNC_FLAGS[mode] : FLAGS[mode]
+    return wrap(await fs.open(path, flags, FILE_MODE), dsync && DSYNC_FLAGS === undefined)
+  },
   readFile: (path) => fs.readFile(path),
   rename: (from, to) => fs.rename(from, to),
   link: (existing, newPath) => fs.link(existing, newPath),
@@ -209,7 +242,7 @@ export const withFaults = (base: FileSystem): Faulty => {
     })
   })
   const fileSystem: FileSystem = {
-    open: (path, mode) => call("open", async () => wrapHandle(await base.open(path, mode))),
+    open: (path, mode, options) => call("open", async () => wrapHandle(await base.open(path, mode, options))),
     readFile: (path) => call("readFile", () => base.readFile(path)),
     rename: (from, to) => call("rename", () => base.rename(from, to)),
     link: (existing, newPath) => call("link", () => base.link(existing, newPath)),

@@ -1,7 +1,7 @@
 /**
  * A {@link TokenStore.TokenStore} on the local file system that loses nothing
  * it acknowledged: an append-only journal of CRC-32C-framed, sequence-numbered
- * operations, acknowledged only after `fdatasync`, with group commit,
+ * operations, acknowledged only once durable (an `O_DSYNC` journal write, as good as `fdatasync`), with group commit,
  * snapshots by compaction, torn-tail recovery and a single-writer lock.
  *
  * **Guarantees** (durability `"fsync"` or `"batch"`)

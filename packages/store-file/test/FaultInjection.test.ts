@@ -157,15 +157,15 @@ describe("I/O errors injected through the file-system seam (SQLite's loop)", () 
     expect(cases).toBeGreaterThan(20)
   }, 120_000)
 
-  it("[R5] after an fsync error the store is poisoned: it never retries fsync and refuses every call until reopened", async () => {
+  it("[R5] after a failed durable (O_DSYNC) journal write the store is poisoned: it never retries and refuses every call until reopened", async () => {
     const dir = copyDir(base, "poison")
     const faulty = FileSystem.withFaults(FileSystem.node)
     const store = await run(FileTokenStore.open(dir, { fileSystem: faulty.fileSystem }))
-    faulty.arm({ at: 2, code: "EIO", persistent: false })
+    faulty.arm({ at: 1, code: "EIO", persistent: false })
     const e = await Effect.runPromise(Effect.flip(store.insert(record(50))))
-    expect(faulty.injected()).toEqual(["datasync"])
+    expect(faulty.injected()).toEqual(["write"])
     expect(e.reason._tag).toBe("Unavailable")
-    expect((await run(store.stats())).poisoned).toContain("fdatasync")
+    expect((await run(store.stats())).poisoned).toContain("journal durable write")
     faulty.arm({ at: 10_000, code: "EIO", persistent: false })
     for (const call of [store.insert(record(51)), store.get(record(1).token), store.createGroup("g9"), store.compact()] as Array<Effect.Effect<unknown, TokenStore.TokenStoreError>>) {
       const refused = await Effect.runPromise(Effect.flip(call))

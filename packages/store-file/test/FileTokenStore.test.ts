@@ -122,13 +122,14 @@ describe("FileTokenStore basics", () => {
   })
 
   it("[R1] a read waits for the fsync of every write it could have observed, and only for those", async () => {
-    // fdatasync held until released: writes stay undurable meanwhile.
+    // The durability point (the journal's O_DSYNC write, or an fdatasync) held until released: writes stay undurable meanwhile.
     let held: Array<() => void> | undefined
+    const hold = <A>(f: () => Promise<A>): Promise<A> => held === undefined ? f() : new Promise<void>((resolve) => held!.push(resolve)).then(f)
     const holding: FileSystem.FileSystem = {
       ...FileSystem.node,
-      open: async (p, mode) => {
-        const h = await FileSystem.node.open(p, mode)
-        return { ...h, datasync: () => held === undefined ? h.datasync() : new Promise<void>((resolve) => held!.push(resolve)).then(() => h.datasync()) }
+      open: async (p, mode, options) => {
+        const h = await FileSystem.node.open(p, mode, options)
+        return { ...h, write: (...args) => hold(() => h.write(...args)), datasync: () => hold(() => h.datasync()) }
       }
     }
     const release = () => {
@@ -208,6 +209,31 @@ describe("FileTokenStore basics", () => {
     const stats = await run(store.stats())
     expect(stats.commits).toBe(20)
     await run(store.close())
+  })
+
+  it("[R1] durable modes open the journal with O_DSYNC, before and after a compaction, and commit a group with one write and no separate fdatasync", async () => {
+    for (const durability of ["fsync", "batch", "none"] as const) {
+      const opened: Array<[string, boolean]> = []
+      const spying: FileSystem.FileSystem = {
+        ...FileSystem.node,
+        open: (p, mode, options) => {
+          if (mode === "readWrite") opened.push([path.basename(p), options?.dsync === true])
+          return FileSystem.node.open(p, mode, options)
+        }
+      }
+      const faulty = FileSystem.withFaults(spying)
+      const store = await run(FileTokenStore.open(tempDir("dsync"), { durability, fileSystem: faulty.fileSystem, autoCompact: false }))
+      await run(store.insert(record(1)))
+      faulty.arm({ at: 10_000, code: "EIO", persistent: false })
+      await run(store.insert(record(2)))
+      expect(faulty.calls()).toEqual(["write"])
+      faulty.disarm()
+      await run(store.compact())
+      await run(store.insert(record(3)))
+      await run(store.close())
+      const durable = durability !== "none"
+      expect(opened).toEqual(durable ? [["journal-0000000001.tvj", true], ["journal-0000000002.tvj", true]] : [["journal-0000000001.tvj", false]])
+    }
   })
 
   it("[R1] batch and none durability commit and reopen to the same state", async () => {

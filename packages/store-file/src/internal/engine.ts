@@ -259,6 +259,8 @@ export class Engine {
   private closing: Promise<StoreError | undefined> | undefined
   private poisonedBy: string | undefined
 
+  /** Durable modes open the journal with `O_DSYNC`: each group's one write is its durability point. */
+  private readonly durable: boolean
   private commits = 0
   private committedOps = 0
   private compactions = 0
@@ -269,6 +271,7 @@ export class Engine {
     const { restore, store } = MemoryTokenStore.makeRestorable({ maxPageSize: config.maxPageSize })
     this.index = store
     this.restore = restore
+    this.durable = config.durability !== "none"
   }
 
   // ---------------------------------------------------------------------------
@@ -501,8 +504,8 @@ export class Engine {
     let sequence = this.nextSequence
     for (const p of batch) for (const b of p.payloads) at = JournalFormat.writeFrame(out, at, this.seed, sequence++, b)
     try {
-      await io("journal write", () => writeAll(this.handle, out, this.writeOffset))
-      if (this.config.durability !== "none") await io("journal fdatasync", () => this.handle.datasync())
+      // In a durable mode the journal is open with O_DSYNC: the write is the durability point.
+      await io(this.durable ? "journal durable write" : "journal write", () => writeAll(this.handle, out, this.writeOffset))
     } catch (e) {
       this.poison(e instanceof IoFailure ? e.detail : "journal write failed")
       return
@@ -628,6 +631,12 @@ export class Engine {
       await io("compaction fdatasync", () => h!.datasync())
       await io("compaction rename", () => fs.rename(tmp, final))
       await io("compaction directory fsync", () => fs.syncDirectory(this.dir))
+      // Appends to the new generation must be durable writes too (the snapshot itself was written without O_DSYNC, then synced).
+      if (this.durable) {
+        const synced = await io("compaction reopen", () => fs.open(final, "readWrite", { dsync: true }))
+        await h.close().catch(() => undefined)
+        h = synced
+      }
     } catch (e) {
       await h.close().catch(() => undefined)
       this.poison(e instanceof IoFailure ? e.detail : "compaction failed")
@@ -720,7 +729,7 @@ export class Engine {
     }
     const newest = generations[generations.length - 1]!
     this.file = path.join(this.dir, journalName(newest))
-    this.handle = await io("open journal", () => fs.open(this.file, "readWrite"))
+    this.handle = await io("open journal", () => fs.open(this.file, "readWrite", { dsync: this.durable }))
     await this.replay(newest)
     // The newest generation recovered: older ones are leftovers of a compaction cut short after its rename.
     for (const g of generations.slice(0, -1)) {
