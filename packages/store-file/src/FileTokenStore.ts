@@ -36,8 +36,8 @@ import { type Config, Engine } from "./internal/engine.ts"
 import { processAlive } from "./internal/lock.ts"
 
 /**
- * When a write is acknowledged: after its own group's `fdatasync`
- * (`"fsync"`), after a batched `fdatasync` that waits `batchWindowMs` to
+ * When a write is acknowledged: after its own group's durable (`O_DSYNC`) write
+ * (`"fsync"`), after a batched durable write that waits `batchWindowMs` to
  * gather more writers (`"batch"`), or after the `write` without one
  * (`"none"`: survives a process crash, not a power loss; `durable: false`).
  *
