@@ -427,35 +427,38 @@ const groupCreate = Command.make("create", {
     Command.withDescription("Create a merchant group")
   )
 
-const groupJoin = Command.make("join", {
-  group: Argument.String("groupId").pipe(Argument.withDescription("The group")),
-  merchant: merchantFlag,
-  withTokens: Flag.Boolean("with-tokens").pipe(
-    Flag.withDescription("Bring the merchant's existing tokens into the group"),
-    Flag.withDefault(false)
-  )
-}, (input) =>
-  withVault((home) =>
-    Effect.map(
-      home.vault.joinGroup(input.group, input.merchant, input.withTokens),
-      (moved) => objectPrinted({ groupId: input.group, merchantId: input.merchant, moved })
-    )
-  )).pipe(Command.withDescription("Add a merchant to a group"))
+/** `group join` and `group leave`: one merchant, one group, and whether its tokens move too. */
+const membershipCommand = (
+  name: "join" | "leave",
+  tokensFlag: { readonly name: string; readonly description: string },
+  change: (vault: Vault.Service, groupId: string, merchantId: string, moveTokens: boolean) => Effect.Effect<number, unknown>,
+  description: string
+) =>
+  Command.make(name, {
+    group: Argument.String("groupId").pipe(Argument.withDescription("The group")),
+    merchant: merchantFlag,
+    moveTokens: Flag.Boolean(tokensFlag.name).pipe(Flag.withDescription(tokensFlag.description), Flag.withDefault(false))
+  }, (input) =>
+    withVault((home) =>
+      Effect.map(
+        change(home.vault, input.group, input.merchant, input.moveTokens),
+        (moved) => objectPrinted({ groupId: input.group, merchantId: input.merchant, moved })
+      )
+    )).pipe(Command.withDescription(description))
 
-const groupLeave = Command.make("leave", {
-  group: Argument.String("groupId").pipe(Argument.withDescription("The group")),
-  merchant: merchantFlag,
-  takeTokens: Flag.Boolean("take-tokens").pipe(
-    Flag.withDescription("Take the merchant's tokens out of the group"),
-    Flag.withDefault(false)
-  )
-}, (input) =>
-  withVault((home) =>
-    Effect.map(
-      home.vault.leaveGroup(input.group, input.merchant, input.takeTokens),
-      (moved) => objectPrinted({ groupId: input.group, merchantId: input.merchant, moved })
-    )
-  )).pipe(Command.withDescription("Remove a merchant from a group"))
+const groupJoin = membershipCommand(
+  "join",
+  { name: "with-tokens", description: "Bring the merchant's existing tokens into the group" },
+  (vault, g, m, move) => vault.joinGroup(g, m, move),
+  "Add a merchant to a group"
+)
+
+const groupLeave = membershipCommand(
+  "leave",
+  { name: "take-tokens", description: "Take the merchant's tokens out of the group" },
+  (vault, g, m, move) => vault.leaveGroup(g, m, move),
+  "Remove a merchant from a group"
+)
 
 const group = Command.make("group").pipe(
   Command.withDescription("Manage merchant groups"),
