@@ -2,7 +2,9 @@
  * A small benchmark harness: every case is measured against a baseline in the
  * same run, interleaved, and reported as a ratio. Medians of several rounds.
  */
+import { randomBytes } from "node:crypto"
 import { writeFileSync } from "node:fs"
+import type { Group, IsoDate, TokenRecord } from "../packages/core/src/index.ts"
 import { cpus, totalmem } from "node:os"
 
 export interface Result {
@@ -93,3 +95,35 @@ export const luhnPan = (seed: number): string => {
   }
   return body + String((10 - (sum % 10)) % 10)
 }
+
+const b64 = (n: number): string => randomBytes(n).toString("base64url")
+
+/**
+ * A stored record shaped like the vault's, for store benches: a 12-byte
+ * nonce + sealed card data + 16-byte tag, an HMAC fingerprint, a masked PAN,
+ * a request digest; `overrides` adjusts fields per bench.
+ */
+export const tokenizeLike = (i: number, prefix: string, overrides: Partial<TokenRecord.TokenRecord> = {}): TokenRecord.TokenRecord => ({
+  token: `${prefix}${i.toString(36).padStart(8, "0")}${b64(12)}`,
+  format: "opaque",
+  merchantId: `merchant-${i % 20}`,
+  scope: `merchant:merchant-${i % 20}` as Group.Scope,
+  customerId: `customer-${i % 5000}`,
+  instrument: "CARD",
+  brand: "VISA",
+  maskedPan: "411111******1111",
+  expiry: { month: 1 + (i % 12), year: 2030 },
+  fingerprint: b64(32),
+  sealed: { keyVersion: 3, ciphertext: b64(12 + 40 + 16) },
+  status: "ACTIVE",
+  deletion: undefined,
+  createdAt: "2025-06-01T10:00:00.000Z",
+  lastActivity: "2025-06-01" as IsoDate.IsoDate,
+  extended: false,
+  retainUntil: `2027-0${1 + (i % 9)}-01` as IsoDate.IsoDate,
+  agreements: [{ type: "UNSCHEDULED", initialTransactionId: `tx-${i}` }],
+  merchantRequestId: `req-${prefix}-${i}`,
+  requestDigest: b64(32),
+  version: 1,
+  ...overrides
+})

@@ -21,7 +21,7 @@
  *
  * Run with `pnpm bench file`.
  */
-import { type Group, type IsoDate, TokenRecord } from "@tokenvault/core"
+import { TokenRecord } from "@tokenvault/core"
 import * as MemoryTokenStore from "@tokenvault/vault/MemoryTokenStore"
 import * as NodeCardCrypto from "@tokenvault/vault/NodeCardCrypto"
 import * as NodeSecureRandom from "@tokenvault/vault/NodeSecureRandom"
@@ -35,38 +35,12 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { compare, print, type Result } from "../../../bench/harness.ts"
+import { compare, print, type Result, tokenizeLike } from "../../../bench/harness.ts"
 import * as FileTokenStore from "../src/FileTokenStore.ts"
 import * as Ops from "../src/internal/ops.ts"
 import { Writer } from "../src/internal/recordCodec.ts"
 import * as JournalFormat from "../src/JournalFormat.ts"
 
-const b64 = (n: number): string => randomBytes(n).toString("base64url")
-
-/** A record shaped like the vault's: 12-byte nonce + sealed card data + 16-byte tag, HMAC fingerprint, request digest. */
-const tokenizeLike = (i: number, prefix: string): TokenRecord.TokenRecord => ({
-  token: `${prefix}${i.toString(36).padStart(8, "0")}${b64(12)}`,
-  format: "opaque",
-  merchantId: `merchant-${i % 20}`,
-  scope: `merchant:merchant-${i % 20}` as Group.Scope,
-  customerId: `customer-${i % 5000}`,
-  instrument: "CARD",
-  brand: "VISA",
-  maskedPan: "411111******1111",
-  expiry: { month: 1 + (i % 12), year: 2030 },
-  fingerprint: b64(32),
-  sealed: { keyVersion: 3, ciphertext: b64(12 + 40 + 16) },
-  status: "ACTIVE",
-  deletion: undefined,
-  createdAt: "2025-06-01T10:00:00.000Z",
-  lastActivity: "2025-06-01" as IsoDate.IsoDate,
-  extended: false,
-  retainUntil: `2027-0${1 + (i % 9)}-01` as IsoDate.IsoDate,
-  agreements: [{ type: "UNSCHEDULED", initialTransactionId: `tx-${i}` }],
-  merchantRequestId: `req-${prefix}-${i}`,
-  requestDigest: b64(32),
-  version: 1
-})
 
 const scratch = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "tv-file-bench-"))
 

@@ -25,7 +25,7 @@
  *
  * Run with `pnpm bench postgres`.
  */
-import type { Group, IsoDate, TokenRecord } from "@tokenvault/core"
+import type { TokenRecord } from "@tokenvault/core"
 import { Effect, Layer, Redacted } from "effect"
 import { execFileSync } from "node:child_process"
 import { chmodSync, mkdtempSync, rmSync } from "node:fs"
@@ -33,7 +33,7 @@ import { randomBytes } from "node:crypto"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { compare, luhnPan, type Result } from "../../../bench/harness.ts"
+import { compare, luhnPan, type Result, tokenizeLike } from "../../../bench/harness.ts"
 import { SELECT_LIST, TOKEN_COLUMNS, toParams } from "../src/internal/rows.ts"
 import * as NodeCardCrypto from "../../vault/src/NodeCardCrypto.ts"
 import * as NodeSecureRandom from "../../vault/src/NodeSecureRandom.ts"
@@ -43,32 +43,6 @@ import * as PostgresTokenStore from "../src/PostgresTokenStore.ts"
 
 const CONCURRENCY = 16
 const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../.ci/postgres.sh")
-const b64 = (n: number): string => randomBytes(n).toString("base64url")
-
-/** A record shaped like the vault's: sealed card data, HMAC fingerprint, masked PAN. */
-const tokenizeLike = (i: number, prefix: string): TokenRecord.TokenRecord => ({
-  token: `${prefix}${i.toString(36).padStart(8, "0")}${b64(12)}`,
-  format: "opaque",
-  merchantId: `merchant-${i % 20}`,
-  scope: `merchant:merchant-${i % 20}` as Group.Scope,
-  customerId: `customer-${i}`,
-  instrument: "CARD",
-  brand: "VISA",
-  maskedPan: "411111******1111",
-  expiry: { month: 1 + (i % 12), year: 2030 },
-  fingerprint: b64(32),
-  sealed: { keyVersion: 3, ciphertext: b64(12 + 40 + 16) },
-  status: "ACTIVE",
-  deletion: undefined,
-  createdAt: "2026-01-02T03:04:05.678Z",
-  lastActivity: "2026-01-02" as IsoDate.IsoDate,
-  extended: false,
-  retainUntil: "2031-01-31" as IsoDate.IsoDate,
-  agreements: [],
-  merchantRequestId: `req-${prefix}-${i}`,
-  requestDigest: b64(32),
-  version: 1
-})
 
 /** A vault over `store` with fresh keys, as the memory-store vault bench builds it. */
 const vaultOver = (store: TokenStore.Service): Vault.Service => {
@@ -142,7 +116,7 @@ export const run = async (): Promise<Array<Result>> => {
     let batch = 0
     const fresh = (): Array<TokenRecord.TokenRecord> => {
       const prefix = `b${(batch++).toString(36)}x`
-      return Array.from({ length: ops }, (_, i) => tokenizeLike(i, prefix))
+      return Array.from({ length: ops }, (_, i) => tokenizeLike(i, prefix, { customerId: `customer-${i}`, agreements: [] }))
     }
     results.push(
       await compare(
@@ -227,7 +201,7 @@ const vaultBenches = async (
   }
   const insertRaw = () => {
     const prefix = `v${(batch++).toString(36)}x`
-    const rows = Array.from({ length: ops }, (_, i) => toParams(tokenizeLike(i, prefix)))
+    const rows = Array.from({ length: ops }, (_, i) => toParams(tokenizeLike(i, prefix, { customerId: `customer-${i}`, agreements: [] })))
     return concurrently(ops, (i) => store.pool.query(rawInsert, rows[i]))
   }
   const out: Array<Result> = []
