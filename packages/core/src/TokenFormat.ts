@@ -1,6 +1,6 @@
 /**
  * Token formats as data: each format is a descriptor plus a pure generator
- * that takes random bytes (never a clock, never `Math.random`, never the PAN's
+ * that takes CSPRNG bytes from its caller (never a clock, never the PAN's
  * hidden digits). Every format also recognises its own tokens.
  *
  * No generated token is ever a Luhn-valid string of 12–19 digits: the
