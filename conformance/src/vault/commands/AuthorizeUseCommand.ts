@@ -11,7 +11,7 @@ import type * as GatewayDriver from "../../GatewayDriver.ts"
 import { equal, Mismatch } from "../../internal/assert.ts"
 import { checkRejection, type Expected, rejection, settle } from "../../internal/driverCall.ts"
 import * as Model from "../Model.ts"
-import { resolveActor, resolvePick, showPick } from "../Requests.ts"
+import { canPick, resolveActor, resolvePick, showPick } from "../Requests.ts"
 
 /**
  * Which initial transaction id a use quotes.
@@ -35,7 +35,7 @@ export class AuthorizeUseCommand implements Model.Command {
     readonly quote: Quote
   ) {}
   check(model: Model.Model): boolean {
-    return this.pick < 0 || model.tokens.length > 0
+    return canPick(model, this.pick)
   }
   async run(model: Model.Model, real: Model.Real): Promise<void> {
     const token = resolvePick(model, this.pick)

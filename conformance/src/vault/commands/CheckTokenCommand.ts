@@ -5,9 +5,9 @@
  * @since 0.1.0
  */
 import { equal } from "../../internal/assert.ts"
-import { checkRejection, settle } from "../../internal/driverCall.ts"
+import { checkRejection } from "../../internal/driverCall.ts"
 import * as Model from "../Model.ts"
-import { resolveActor, resolvePick, showPick } from "../Requests.ts"
+import { callOnPick, canPick, showPick } from "../Requests.ts"
 
 /**
  * The check command.
@@ -18,14 +18,16 @@ import { resolveActor, resolvePick, showPick } from "../Requests.ts"
 export class CheckTokenCommand implements Model.Command {
   constructor(readonly merchantId: string, readonly pick: number) {}
   check(model: Model.Model): boolean {
-    return this.pick < 0 || model.tokens.length > 0
+    return canPick(model, this.pick)
   }
   async run(model: Model.Model, real: Model.Real): Promise<void> {
-    const token = resolvePick(model, this.pick)
-    const merchantId = resolveActor(model, this.merchantId, token)
-    const what = `checkToken(${merchantId}, ${token})`
-    const a = Model.access(model, merchantId, token)
-    const s = await settle(() => real.driver.checkToken({ merchantId, token }))
+    const { access: a, settled: s, token, what } = await callOnPick(
+      model,
+      this.merchantId,
+      this.pick,
+      (merchantId, token) => `checkToken(${merchantId}, ${token})`,
+      (merchantId, token) => real.driver.checkToken({ merchantId, token })
+    )
     if (a._tag === "Fail") return checkRejection(what, s, [a.error], ["GROUP-ACCESS"])
     if (!s.ok) return checkRejection(what, s, [], ["USE-ACTIVE"])
     const refusal = Model.unusable(model, a.token)

@@ -5,10 +5,10 @@
  *
  * @since 0.1.0
  */
-import { checkRejection, settle } from "../../internal/driverCall.ts"
+import { checkRejection } from "../../internal/driverCall.ts"
 import { Mismatch } from "../../internal/assert.ts"
 import * as Model from "../Model.ts"
-import { resolveActor, resolvePick, showPick } from "../Requests.ts"
+import { callOnPick, canPick, showPick } from "../Requests.ts"
 import { sameView } from "../Views.ts"
 import { planStatus } from "./UpdateStatusCommand.ts"
 
@@ -21,14 +21,16 @@ import { planStatus } from "./UpdateStatusCommand.ts"
 export class DeleteTokenCommand implements Model.Command {
   constructor(readonly merchantId: string, readonly pick: number) {}
   check(model: Model.Model): boolean {
-    return this.pick < 0 || model.tokens.length > 0
+    return canPick(model, this.pick)
   }
   async run(model: Model.Model, real: Model.Real): Promise<void> {
-    const token = resolvePick(model, this.pick)
-    const merchantId = resolveActor(model, this.merchantId, token)
-    const what = `deleteToken(${merchantId}, ${token})`
-    const a = Model.access(model, merchantId, token)
-    const s = await settle(() => real.driver.deleteToken({ merchantId, token }))
+    const { access: a, settled: s, what } = await callOnPick(
+      model,
+      this.merchantId,
+      this.pick,
+      (merchantId, token) => `deleteToken(${merchantId}, ${token})`,
+      (merchantId, token) => real.driver.deleteToken({ merchantId, token })
+    )
     if (a._tag === "Fail") return checkRejection(what, s, [a.error], ["GROUP-ACCESS"])
     const plan = planStatus(model, a.token, "DELETED")
     if ("refusal" in plan) return checkRejection(what, s, [plan.refusal], [plan.rule])

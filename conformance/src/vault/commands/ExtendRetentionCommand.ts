@@ -5,9 +5,9 @@
  * @since 0.1.0
  */
 import { Mismatch } from "../../internal/assert.ts"
-import { checkRejection, rejection, settle } from "../../internal/driverCall.ts"
+import { checkRejection } from "../../internal/driverCall.ts"
 import * as Model from "../Model.ts"
-import { resolveActor, resolvePick, showPick } from "../Requests.ts"
+import { callOnPick, canPick, goneRefusal, showPick } from "../Requests.ts"
 import { sameView } from "../Views.ts"
 
 /**
@@ -19,24 +19,20 @@ import { sameView } from "../Views.ts"
 export class ExtendRetentionCommand implements Model.Command {
   constructor(readonly merchantId: string, readonly pick: number) {}
   check(model: Model.Model): boolean {
-    return this.pick < 0 || model.tokens.length > 0
+    return canPick(model, this.pick)
   }
   async run(model: Model.Model, real: Model.Real): Promise<void> {
-    const token = resolvePick(model, this.pick)
-    const merchantId = resolveActor(model, this.merchantId, token)
-    const what = `extendRetention(${merchantId}, ${token})`
-    const a = Model.access(model, merchantId, token)
-    const s = await settle(() => real.driver.extendRetention({ merchantId, token }))
+    const { access: a, settled: s, what } = await callOnPick(
+      model,
+      this.merchantId,
+      this.pick,
+      (merchantId, token) => `extendRetention(${merchantId}, ${token})`,
+      (merchantId, token) => real.driver.extendRetention({ merchantId, token })
+    )
     if (a._tag === "Fail") return checkRejection(what, s, [a.error], ["GROUP-ACCESS"])
     const t = a.token
-    if (t.status === "DELETED") {
-      return t.deletion === "RETENTION"
-        ? checkRejection(what, s, [rejection("RETENTION_EXPIRED")], ["RETENTION-PURGE"])
-        : checkRejection(what, s, [rejection("TOKEN_DELETED")], ["DELETE-IRREVERSIBLE"])
-    }
-    if (!Model.isRetained(t, Model.todayOf(model))) {
-      return checkRejection(what, s, [rejection("RETENTION_EXPIRED")], ["RETENTION-PURGE"])
-    }
+    const gone = goneRefusal(model, t)
+    if (gone !== undefined) return checkRejection(what, s, [gone.expected], [gone.rule])
     if (!s.ok) throw new Mismatch(`${what}: expected the extension, got a refusal`, ["RETENTION-EXTEND"])
     const next = { ...t, extended: true }
     sameView(s.value, next, what, ["RETENTION-EXTEND"])

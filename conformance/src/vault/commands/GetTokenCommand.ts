@@ -8,7 +8,7 @@
 import { canonical, Mismatch } from "../../internal/assert.ts"
 import { checkRejection, settle } from "../../internal/driverCall.ts"
 import * as Model from "../Model.ts"
-import { resolveActor, resolvePick, showPick } from "../Requests.ts"
+import { callOnPick, canPick, showPick } from "../Requests.ts"
 import { phantom, sameView } from "../Views.ts"
 
 const shape = (e: unknown): string => {
@@ -25,14 +25,16 @@ const shape = (e: unknown): string => {
 export class GetTokenCommand implements Model.Command {
   constructor(readonly merchantId: string, readonly pick: number) {}
   check(model: Model.Model): boolean {
-    return this.pick < 0 || model.tokens.length > 0
+    return canPick(model, this.pick)
   }
   async run(model: Model.Model, real: Model.Real): Promise<void> {
-    const token = resolvePick(model, this.pick)
-    const merchantId = resolveActor(model, this.merchantId, token)
-    const what = `getToken(${merchantId}, ${token})`
-    const a = Model.access(model, merchantId, token)
-    const s = await settle(() => real.driver.getToken({ merchantId, token }))
+    const { access: a, merchantId, settled: s, token, what } = await callOnPick(
+      model,
+      this.merchantId,
+      this.pick,
+      (merchantId, token) => `getToken(${merchantId}, ${token})`,
+      (merchantId, token) => real.driver.getToken({ merchantId, token })
+    )
     if (a._tag === "Ok") {
       if (!s.ok) return checkRejection(what, s, [], ["GROUP-ACCESS"])
       return sameView(s.value, a.token, what, ["GROUP-ACCESS"])

@@ -8,9 +8,9 @@
  */
 import { Mismatch } from "../../internal/assert.ts"
 import { expiryAt, mmyy } from "../../internal/dates.ts"
-import { checkRejection, rejection, settle } from "../../internal/driverCall.ts"
+import { checkRejection, rejection } from "../../internal/driverCall.ts"
 import * as Model from "../Model.ts"
-import { resolveActor, resolvePick, showPick } from "../Requests.ts"
+import { callOnPick, canPick, goneRefusal, showPick } from "../Requests.ts"
 import { sameView } from "../Views.ts"
 
 /**
@@ -23,25 +23,21 @@ import { sameView } from "../Views.ts"
 export class UpdateExpiryCommand implements Model.Command {
   constructor(readonly merchantId: string, readonly pick: number, readonly offset: number) {}
   check(model: Model.Model): boolean {
-    return this.pick < 0 || model.tokens.length > 0
+    return canPick(model, this.pick)
   }
   async run(model: Model.Model, real: Model.Real): Promise<void> {
-    const token = resolvePick(model, this.pick)
-    const merchantId = resolveActor(model, this.merchantId, token)
     const expiry = expiryAt(Model.todayOf(model), this.offset)
-    const what = `updateExpiry(${merchantId}, ${token}, ${mmyy(expiry)})`
-    const a = Model.access(model, merchantId, token)
-    const s = await settle(() => real.driver.updateExpiry({ merchantId, token, expiry: mmyy(expiry) }))
+    const { access: a, settled: s, what } = await callOnPick(
+      model,
+      this.merchantId,
+      this.pick,
+      (merchantId, token) => `updateExpiry(${merchantId}, ${token}, ${mmyy(expiry)})`,
+      (merchantId, token) => real.driver.updateExpiry({ merchantId, token, expiry: mmyy(expiry) })
+    )
     if (a._tag === "Fail") return checkRejection(what, s, [a.error], ["GROUP-ACCESS"])
     const t = a.token
-    if (t.status === "DELETED") {
-      return t.deletion === "RETENTION"
-        ? checkRejection(what, s, [rejection("RETENTION_EXPIRED")], ["RETENTION-PURGE"])
-        : checkRejection(what, s, [rejection("TOKEN_DELETED")], ["DELETE-IRREVERSIBLE"])
-    }
-    if (!Model.isRetained(t, Model.todayOf(model))) {
-      return checkRejection(what, s, [rejection("RETENTION_EXPIRED")], ["RETENTION-PURGE"])
-    }
+    const gone = goneRefusal(model, t)
+    if (gone !== undefined) return checkRejection(what, s, [gone.expected], [gone.rule])
     if (t.instrument.kind !== "CARD") return checkRejection(what, s, [rejection("INVALID_INPUT")], ["RETENTION-NON-CARD"])
     if (Model.isExpired(expiry, Model.todayOf(model))) {
       return checkRejection(what, s, [rejection("CARD_EXPIRED")], ["EXPIRY-END-OF-MONTH"])

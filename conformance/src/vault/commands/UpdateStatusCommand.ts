@@ -8,10 +8,10 @@
  * @since 0.1.0
  */
 import type * as GatewayDriver from "../../GatewayDriver.ts"
-import { checkRejection, type Expected, rejection, settle } from "../../internal/driverCall.ts"
+import { checkRejection, type Expected, rejection } from "../../internal/driverCall.ts"
 import { Mismatch } from "../../internal/assert.ts"
 import * as Model from "../Model.ts"
-import { resolveActor, resolvePick, showPick } from "../Requests.ts"
+import { callOnPick, canPick, showPick } from "../Requests.ts"
 import { sameView } from "../Views.ts"
 
 /**
@@ -47,14 +47,16 @@ export const planStatus = (
 export class UpdateStatusCommand implements Model.Command {
   constructor(readonly merchantId: string, readonly pick: number, readonly status: GatewayDriver.Status) {}
   check(model: Model.Model): boolean {
-    return this.pick < 0 || model.tokens.length > 0
+    return canPick(model, this.pick)
   }
   async run(model: Model.Model, real: Model.Real): Promise<void> {
-    const token = resolvePick(model, this.pick)
-    const merchantId = resolveActor(model, this.merchantId, token)
-    const what = `updateStatus(${merchantId}, ${token}, ${this.status})`
-    const a = Model.access(model, merchantId, token)
-    const s = await settle(() => real.driver.updateStatus({ merchantId, token, status: this.status }))
+    const { access: a, settled: s, what } = await callOnPick(
+      model,
+      this.merchantId,
+      this.pick,
+      (merchantId, token) => `updateStatus(${merchantId}, ${token}, ${this.status})`,
+      (merchantId, token) => real.driver.updateStatus({ merchantId, token, status: this.status })
+    )
     if (a._tag === "Fail") return checkRejection(what, s, [a.error], ["GROUP-ACCESS"])
     const plan = planStatus(model, a.token, this.status)
     if ("refusal" in plan) return checkRejection(what, s, [plan.refusal], [plan.rule])
