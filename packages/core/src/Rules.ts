@@ -310,7 +310,7 @@ export const all: ReadonlyArray<Rule> = [
   rule("NO-PAN-LEAK", "No card number appears in any response, error, log, JSON, inspect output or stored byte.", [[
     PCI,
     "Req 3.4.1, 3.5.1"
-  ]], ["core/Pan.Pan", "vault/Vault"]),
+  ]], ["core/Pan.Pan", "vault/Plaintext.Plaintext", "vault/Vault"]),
   rule("FINGERPRINT-KEYED", "Card fingerprints are keyed HMACs under their own key, never a plain hash.", [[
     PCI,
     "Req 3.5.1.1"

@@ -23,6 +23,7 @@ import * as KeyFile from "../src/KeyFile.ts"
 import * as Keyring from "../src/Keyring.ts"
 import * as MemoryTokenStore from "../src/MemoryTokenStore.ts"
 import * as NodeCardCrypto from "../src/NodeCardCrypto.ts"
+import * as Plaintext from "../src/Plaintext.ts"
 
 const PAN = "4539578763621486"
 
@@ -104,7 +105,7 @@ const sealOpenBench = async (): Promise<Result> => {
     dataKey: Redacted.make(new Uint8Array(32).fill(7)),
     fingerprintKey: Redacted.make(new Uint8Array(32).fill(9))
   })
-  const plaintext = Redacted.make(PAN)
+  const plaintext = Plaintext.make(PAN)
   const aad = CardCrypto.associatedData("tok_0123456789abcdefghijkl", "merchant-1")
   const N = 30_000
   const loop = (crypto: CardCrypto.Service) => async () => {
@@ -128,7 +129,7 @@ const rewrapBench = async (): Promise<Result> => {
   for (let i = 0; i < RECORDS; i++) {
     const token = `tok_${String(i).padStart(8, "0")}`
     const merchantId = `m${i % 50}`
-    const pan = Redacted.make(`45395787${String(i).padStart(8, "0")}`)
+    const pan = Plaintext.make(`45395787${String(i).padStart(8, "0")}`)
     const record: TokenRecord.TokenRecord = {
       token,
       format: "opaque",

@@ -15,7 +15,8 @@
  * @since 0.1.0
  */
 import type { TokenRecord } from "@tokenvault/core"
-import { Context, type Effect, type Redacted, Schema } from "effect"
+import { Context, type Effect, Schema } from "effect"
+import type * as Plaintext from "./Plaintext.ts"
 
 /**
  * What an adapter provides.
@@ -75,18 +76,18 @@ export interface Service {
    * Encrypts instrument data under an active key version, bound to `aad` (see
    * `associatedData`); returns the ciphertext and the version that sealed it.
    */
-  readonly seal: (plaintext: Redacted.Redacted<string>, aad: string) => Effect.Effect<TokenRecord.Sealed, CardCryptoError>
+  readonly seal: (plaintext: Plaintext.Plaintext, aad: string) => Effect.Effect<TokenRecord.Sealed, CardCryptoError>
   /**
    * Decrypts sealed data with the same `aad`. Another `aad`, another key or any changed
    * byte gives `DecryptionFailed`, with no detail; a version that may no longer decrypt
    * gives `KeyUnavailable`.
    */
-  readonly open: (sealed: TokenRecord.Sealed, aad: string) => Effect.Effect<Redacted.Redacted<string>, CardCryptoError>
+  readonly open: (sealed: TokenRecord.Sealed, aad: string) => Effect.Effect<Plaintext.Plaintext, CardCryptoError>
   /**
    * A keyed MAC of the value under the fingerprint key (never a plain hash), for
    * duplicate detection.
    */
-  readonly fingerprint: (value: Redacted.Redacted<string>) => Effect.Effect<string, CardCryptoError>
+  readonly fingerprint: (value: Plaintext.Plaintext) => Effect.Effect<string, CardCryptoError>
 }
 
 /**

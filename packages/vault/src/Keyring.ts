@@ -51,6 +51,7 @@ import { type Contents, type DataKey, decode, encode, type JweKey, makeProtector
 import { NonceSource } from "./internal/nonces.ts"
 import * as Jwe from "./Jwe.ts"
 import * as KeyFile from "./KeyFile.ts"
+import * as Plaintext from "./Plaintext.ts"
 import { fingerprintWith, openWith, sealWith } from "./NodeCardCrypto.ts"
 import type * as TokenStore from "./TokenStore.ts"
 
@@ -390,7 +391,7 @@ const build = (
 
   const seal: CardCrypto.Service["seal"] = (plaintext, aad) =>
     Effect.suspend(() => {
-      const sealed = sealSync(Redacted.value(plaintext), aad)
+      const sealed = sealSync(Plaintext.reveal(plaintext), aad)
       return sealed === undefined ? Effect.fail(keyUnavailable()) : Effect.succeed(sealed)
     })
 
@@ -399,10 +400,10 @@ const build = (
       const out = openSync(sealed, aad)
       if (out === "KeyUnavailable") return Effect.fail(keyUnavailable(sealed.keyVersion))
       if (out === "DecryptionFailed") return Effect.fail(decryptionFailed())
-      return Effect.succeed(Redacted.make(out))
+      return Effect.succeed(Plaintext.make(out))
     })
 
-  const fingerprint: CardCrypto.Service["fingerprint"] = (value) => Effect.sync(() => fingerprintWith(state.fingerprint.key, Redacted.value(value)))
+  const fingerprint: CardCrypto.Service["fingerprint"] = (value) => Effect.sync(() => fingerprintWith(state.fingerprint.key, Plaintext.reveal(value)))
 
   const status = (): Status => {
     if (active !== undefined) used.set(active.version, active.used)

@@ -12,6 +12,7 @@
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, type KeyObject } from "node:crypto"
 import { Effect, Layer, Redacted } from "effect"
 import * as CardCrypto from "./CardCrypto.ts"
+import * as Plaintext from "./Plaintext.ts"
 import { NonceSource } from "./internal/nonces.ts"
 
 /**
@@ -99,16 +100,16 @@ export const make = (keys: Keys): CardCrypto.Service => {
   return {
     capabilities: { name: "node-aes-256-gcm", aead: "AES-256-GCM", fingerprint: "HMAC-SHA256", keyVersions: false },
     seal: (plaintext, aad) =>
-      Effect.sync(() => ({ keyVersion, ciphertext: sealWith(dataKey, keyVersion, nonces.next(), Redacted.value(plaintext), aad) })),
+      Effect.sync(() => ({ keyVersion, ciphertext: sealWith(dataKey, keyVersion, nonces.next(), Plaintext.reveal(plaintext), aad) })),
     open: (sealed, aad) =>
       Effect.suspend(() => {
         if (sealed.keyVersion !== keyVersion) {
           return Effect.fail(new CardCrypto.CardCryptoError({ reason: new CardCrypto.KeyUnavailable({ keyVersion: sealed.keyVersion }) }))
         }
         const out = openWith(dataKey, keyVersion, sealed.ciphertext, aad)
-        return out === undefined ? Effect.fail(decryptionFailed()) : Effect.succeed(Redacted.make(out))
+        return out === undefined ? Effect.fail(decryptionFailed()) : Effect.succeed(Plaintext.make(out))
       }),
-    fingerprint: (value) => Effect.sync(() => fingerprintWith(fingerprintKey, Redacted.value(value)))
+    fingerprint: (value) => Effect.sync(() => fingerprintWith(fingerprintKey, Plaintext.reveal(value)))
   }
 }
 

@@ -52,6 +52,7 @@ import { Clock, Context, DateTime, Effect, Layer, Redacted, Result } from "effec
 import * as SecureRandom from "effect/crypto/SecureRandom"
 import * as CardCrypto from "./CardCrypto.ts"
 import { Calendar } from "./internal/calendar.ts"
+import * as Plaintext from "./Plaintext.ts"
 import * as TokenStore from "./TokenStore.ts"
 
 type TE = TokenError.TokenError
@@ -140,7 +141,9 @@ export interface UseRequest {
 }
 
 /**
- * The instrument a payment call needs, redacted.
+ * The instrument a payment call needs. Its PAN and IBAN are `Pan` and `Iban`
+ * values, which never print themselves: only `Pan.reveal` and `Iban.reveal`
+ * give the digits, for the payment call.
  *
  * @category models
  * @since 0.1.0
@@ -159,7 +162,7 @@ export type Instrument =
 export interface Authorization {
   readonly token: string
   readonly transactionId: string
-  readonly instrument: Redacted.Redacted<Instrument>
+  readonly instrument: Instrument
 }
 
 /**
@@ -624,10 +627,10 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       if (format === "standard" && instrument._tag !== "Card") {
         return yield* TokenError.make("INVALID_INPUT", { rule: "FORMAT-STANDARD", message: "A standard token needs a card." })
       }
-      const secret = Redacted.make(plaintext)
+      const secret = Plaintext.make(plaintext)
       const fingerprint = yield* crypto.fingerprint(secret)
       const digest = requestId === undefined ? undefined : yield* crypto.fingerprint(
-        Redacted.make(
+        Plaintext.make(
           JSON.stringify([
             plaintext,
             customerId ?? null,
@@ -767,9 +770,9 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         }
         const decision = yield* ok(PaymentUse.authorize(record, use, calendar.now(ms)))
         const opened = yield* crypto.open(record.sealed!, CardCrypto.associatedData(record.token, record.merchantId))
-        const instrument = yield* ok(instrumentOf(record, Redacted.value(opened)))
+        const instrument = yield* ok(instrumentOf(record, Plaintext.reveal(opened)))
         const transactionId = hex(yield* random.randomBytes(16))
-        const authorization: Authorization = { token: record.token, transactionId, instrument: Redacted.make(instrument) }
+        const authorization: Authorization = { token: record.token, transactionId, instrument }
         const retainUntil = record.expiry === undefined ? retentionOf({ expiry: undefined, lastActivity: today }, record.extended) : record.retainUntil
         // A use records its day (the retention anchor of a non-card token) and a CIT INITIAL's
         // agreement; a later use on the same day that sets up nothing leaves the record as it is.

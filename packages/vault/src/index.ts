@@ -27,6 +27,8 @@ export * as NodeCardCrypto from "./NodeCardCrypto.ts"
 /** @since 0.1.0 */
 export * as NodeSecureRandom from "./NodeSecureRandom.ts"
 /** @since 0.1.0 */
+export * as Plaintext from "./Plaintext.ts"
+/** @since 0.1.0 */
 export * as PromiseVault from "./PromiseVault.ts"
 /** @since 0.1.0 */
 export * as TokenStore from "./TokenStore.ts"

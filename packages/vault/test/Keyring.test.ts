@@ -17,6 +17,7 @@ import * as CardCrypto from "../src/CardCrypto.ts"
 import * as KeyFile from "../src/KeyFile.ts"
 import * as Keyring from "../src/Keyring.ts"
 import * as MemoryTokenStore from "../src/MemoryTokenStore.ts"
+import * as Plaintext from "../src/Plaintext.ts"
 import * as TokenStore from "../src/TokenStore.ts"
 
 // --- fast-check seed (FC_SEED / FC_NUM_RUNS, printed) ----------------------
@@ -85,8 +86,8 @@ const makeRecord = (keyring: Keyring.Service, i: number, extra?: Partial<TokenRe
     brand: "VISA",
     maskedPan: `453957******${pan.slice(-4)}`,
     expiry: { month: 3, year: 2030 },
-    fingerprint: run(keyring.fingerprint(Redacted.make(pan))),
-    sealed: run(keyring.seal(Redacted.make(pan), CardCrypto.associatedData(token, merchantId))),
+    fingerprint: run(keyring.fingerprint(Plaintext.make(pan))),
+    sealed: run(keyring.seal(Plaintext.make(pan), CardCrypto.associatedData(token, merchantId))),
     status: "ACTIVE",
     deletion: undefined,
     createdAt: "2026-01-01T00:00:00.000Z",
@@ -125,7 +126,7 @@ const allRecords = (store: TokenStore.Service, tokens: Iterable<string>) => {
 
 const opensTo = (keyring: Keyring.Service, r: TokenRecord.TokenRecord): string | undefined => {
   const exit = Effect.runSyncExit(keyring.open(r.sealed!, aadOf(r)))
-  return Exit.isSuccess(exit) ? Redacted.value(exit.value) : undefined
+  return Exit.isSuccess(exit) ? Plaintext.reveal(exit.value) : undefined
 }
 
 const tmpDirs: Array<string> = []
@@ -184,7 +185,7 @@ describe("Keyring", () => {
               const before = activeOf()
               const pt = panOf(i)
               const aad = `aad-${i}`
-              const exit = Effect.runSyncExit(keyring.seal(Redacted.make(pt), aad))
+              const exit = Effect.runSyncExit(keyring.seal(Plaintext.make(pt), aad))
               if (before === undefined) {
                 expect(Exit.isFailure(exit)).toBe(true)
                 break
@@ -232,7 +233,7 @@ describe("Keyring", () => {
               if (states.get(s.sealed.keyVersion) === "destroyed") {
                 expect(Exit.isFailure(exit)).toBe(true)
               } else {
-                expect(Exit.isSuccess(exit) && Redacted.value(exit.value)).toBe(s.pt)
+                expect(Exit.isSuccess(exit) && Plaintext.reveal(exit.value)).toBe(s.pt)
               }
               break
             }
@@ -251,11 +252,11 @@ describe("Keyring", () => {
 
   it("[KEY-ROTATION-LIMIT] rotates by itself at the configured limit; every version stays under it and all values still open", () => {
     const { keyring, storage } = memoryKeyring({ maxEncryptionsPerKey: 10, reservationBlock: 3 })
-    const sealed = Array.from({ length: 35 }, (_, i) => ({ pt: panOf(i), s: run(keyring.seal(Redacted.make(panOf(i)), `a${i}`)) }))
+    const sealed = Array.from({ length: 35 }, (_, i) => ({ pt: panOf(i), s: run(keyring.seal(Plaintext.make(panOf(i)), `a${i}`)) }))
     const counts = new Map<number, number>()
     for (const { s } of sealed) counts.set(s.keyVersion, (counts.get(s.keyVersion) ?? 0) + 1)
     expect([...counts]).toEqual([[1, 10], [2, 10], [3, 10], [4, 5]])
-    for (const [i, { pt, s }] of sealed.entries()) expect(Redacted.value(run(keyring.open(s, `a${i}`)))).toBe(pt)
+    for (const [i, { pt, s }] of sealed.entries()) expect(Plaintext.reveal(run(keyring.open(s, `a${i}`)))).toBe(pt)
     const st = keyring.status()
     expect(st.activeVersion).toBe(4)
     expect(st.versions.slice(0, 3).every((v) => v.state === "decrypt-only" && v.encryptions === 10)).toBe(true)
@@ -280,7 +281,7 @@ describe("Keyring", () => {
             // A "process": open, encrypt n times, crash (drop it without any shutdown).
             const keyring = run(Keyring.make({ storage, maxEncryptionsPerKey: limit, reservationBlock: block }))
             for (let i = 0; i < n; i++) {
-              const s = run(keyring.seal(Redacted.make("4111111111111111"), "x"))
+              const s = run(keyring.seal(Plaintext.make("4111111111111111"), "x"))
               made.set(s.keyVersion, (made.get(s.keyVersion) ?? 0) + 1)
               // Persisted before use: the key file covers every encryption made so far.
               const doc = JSON.parse(storage.snapshot()!) as { dataKeys: Array<{ version: number; reservedEncryptions: number }> }
@@ -298,10 +299,10 @@ describe("Keyring", () => {
   it("[KEY-ROTATION-LIMIT] when the reservation cannot be persisted the keyring refuses to seal (KeyUnavailable) and changes nothing", async () => {
     const storage = KeyFile.memoryStorage()
     const keyring = run(Keyring.make({ storage, maxEncryptionsPerKey: 100, reservationBlock: 2 }))
-    run(keyring.seal(Redacted.make("x"), "a"))
-    run(keyring.seal(Redacted.make("x"), "a"))
+    run(keyring.seal(Plaintext.make("x"), "a"))
+    run(keyring.seal(Plaintext.make("x"), "a"))
     storage.failWrite(1)
-    expect(await cryptoReason(keyring.seal(Redacted.make("x"), "a"))).toBe("KeyUnavailable")
+    expect(await cryptoReason(keyring.seal(Plaintext.make("x"), "a"))).toBe("KeyUnavailable")
     expect(keyring.status().versions[0]!.encryptions).toBe(2)
     // A failed rotation leaves the state as it was.
     storage.failWrite(1)
@@ -309,7 +310,7 @@ describe("Keyring", () => {
     expect(e._tag).toBe("KeyFileError")
     expect(e.reason._tag).toBe("Io")
     expect(keyring.status().activeVersion).toBe(1)
-    expect(run(keyring.seal(Redacted.make("x"), "a")).keyVersion).toBe(1)
+    expect(run(keyring.seal(Plaintext.make("x"), "a")).keyVersion).toBe(1)
   })
 
   it("[KEY-MIN-DECRYPTION] raising minDecryptionVersion is refused while records use an older version, allowed after rewrap; older versions then stop opening", async () => {
@@ -491,16 +492,16 @@ describe("Keyring", () => {
   it("[FINGERPRINT-KEYED] fingerprints are keyed, separate from data keys and unchanged by rotate, rewrap and reopen", async () => {
     const { keyring, storage } = memoryKeyring()
     const pan = panOf(7)
-    const fp = run(keyring.fingerprint(Redacted.make(pan)))
+    const fp = run(keyring.fingerprint(Plaintext.make(pan)))
     const sha = createHash("sha256").update(pan).digest()
     expect([sha.toString("hex"), sha.toString("base64url"), sha.toString("base64")]).not.toContain(fp)
     run(keyring.rotate())
     run(keyring.rotate())
-    expect(run(keyring.fingerprint(Redacted.make(pan)))).toBe(fp)
+    expect(run(keyring.fingerprint(Plaintext.make(pan)))).toBe(fp)
     const reopened = run(Keyring.make({ storage }))
-    expect(run(reopened.fingerprint(Redacted.make(pan)))).toBe(fp)
+    expect(run(reopened.fingerprint(Plaintext.make(pan)))).toBe(fp)
     // Another keyring (another fingerprint key) gives another fingerprint.
-    expect(run(memoryKeyring().keyring.fingerprint(Redacted.make(pan)))).not.toBe(fp)
+    expect(run(memoryKeyring().keyring.fingerprint(Plaintext.make(pan)))).not.toBe(fp)
     const doc = JSON.parse(storage.snapshot()!) as { fingerprintKey: { material: string }; dataKeys: Array<{ material: string }> }
     expect(doc.dataKeys.map((d) => d.material)).not.toContain(doc.fingerprintKey.material)
   })
@@ -517,10 +518,10 @@ describe("Keyring", () => {
       expect(readdirSync(dir)).toEqual([KeyFile.fileName])
       const doc = JSON.parse(readFileSync(path, "utf8"))
       expect([doc.format, doc.version, doc.protection.mode]).toEqual(["tokenvault-keys", 1, "none"])
-      const s = run(keyring.seal(Redacted.make(panOf(1)), "aad"))
+      const s = run(keyring.seal(Plaintext.make(panOf(1)), "aad"))
       run(keyring.rotate())
       const reopened = run(Keyring.fromDirectory(dir, { env: {} }))
-      expect(Redacted.value(run(reopened.open(s, "aad")))).toBe(panOf(1))
+      expect(Plaintext.reveal(run(reopened.open(s, "aad")))).toBe(panOf(1))
       expect(reopened.status().activeVersion).toBe(2)
       expect(readdirSync(dir)).toEqual([KeyFile.fileName])
     })
@@ -530,7 +531,7 @@ describe("Keyring", () => {
       // Start unprotected, remember the plain key material, then protect it with a KEK.
       const plain = run(Keyring.fromDirectory(dir, { env: {} }))
       await runP(plain.publicJwk("m1"))
-      const sealedBefore = run(plain.seal(Redacted.make(panOf(2)), "aad"))
+      const sealedBefore = run(plain.seal(Plaintext.make(panOf(2)), "aad"))
       const plainDoc = readFileSync(join(dir, KeyFile.fileName), "utf8")
       const rawMaterials = [...plainDoc.matchAll(/"raw:([A-Za-z0-9_-]+)"/g)].map((m) => m[1]!)
       expect(rawMaterials.length).toBe(3)
@@ -549,8 +550,8 @@ describe("Keyring", () => {
 
       // Round trip with the KEK: same data key, same fingerprint key, same JWE key.
       const again = run(Keyring.fromDirectory(dir, { env }))
-      expect(Redacted.value(run(again.open(sealedBefore, "aad")))).toBe(panOf(2))
-      expect(run(again.fingerprint(Redacted.make("x")))).toBe(run(plain.fingerprint(Redacted.make("x"))))
+      expect(Plaintext.reveal(run(again.open(sealedBefore, "aad")))).toBe(panOf(2))
+      expect(run(again.fingerprint(Plaintext.make("x")))).toBe(run(plain.fingerprint(Plaintext.make("x"))))
       expect((await runP(again.publicJwk("m1"))).kid).toBe((await runP(plain.publicJwk("m1"))).kid)
 
       const wrong = await failureOf(Keyring.fromDirectory(dir, { env: { TOKENVAULT_KEK: Redacted.value(KeyFile.generateKek()) } }))
@@ -590,7 +591,7 @@ describe("Keyring", () => {
       const storage = KeyFile.memoryStorage()
       const keyring = run(Keyring.make({ storage }))
       await runP(keyring.publicJwk("m1"))
-      const sealed = run(keyring.seal(Redacted.make(panOf(3)), "aad"))
+      const sealed = run(keyring.seal(Plaintext.make(panOf(3)), "aad"))
       const doc = storage.snapshot()!
       const secrets = [...doc.matchAll(/"raw:([A-Za-z0-9_-]+)"/g)].map((m) => m[1]!)
       expect(secrets).toHaveLength(3)

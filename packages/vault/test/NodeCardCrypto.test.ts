@@ -9,12 +9,13 @@ import { Effect, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import * as CardCrypto from "../src/CardCrypto.ts"
 import * as NodeCardCrypto from "../src/NodeCardCrypto.ts"
+import * as Plaintext from "../src/Plaintext.ts"
 import { fc, fcParams, KEYS, keyHexes, OTHER_KEYS, PAN_A } from "./helpers.ts"
 
 const crypto = NodeCardCrypto.make(KEYS)
 const aad = CardCrypto.associatedData("tok_1234567890abcdefghij", "merchant-1")
 
-const seal = (plaintext: string, a = aad, c = crypto) => Effect.runPromise(c.seal(Redacted.make(plaintext), a))
+const seal = (plaintext: string, a = aad, c = crypto) => Effect.runPromise(c.seal(Plaintext.make(plaintext), a))
 const open = (sealed: { keyVersion: number; ciphertext: string }, a = aad, c = crypto) =>
   Effect.runPromise(Effect.result(c.open(sealed, a)))
 
@@ -47,7 +48,7 @@ describe("NodeCardCrypto", () => {
         expect(Buffer.from(sealed.ciphertext, "base64url").length).toBe(12 + Buffer.byteLength(plaintext, "utf8") + 16)
         const r = await open(sealed, a)
         expect(r._tag).toBe("Success")
-        if (r._tag === "Success") expect(Redacted.value(r.success)).toBe(plaintext)
+        if (r._tag === "Success") expect(Plaintext.reveal(r.success)).toBe(plaintext)
       }),
       fcParams(200)
     )
@@ -102,7 +103,7 @@ describe("NodeCardCrypto", () => {
     expect(e.reason).toMatchObject({ _tag: "KeyUnavailable", keyVersion: 2 })
     // Same key bytes, labelled version 2: a v1 ciphertext relabelled as v2 does not open (the version is in the AAD).
     const v2 = NodeCardCrypto.make({ ...KEYS, keyVersion: 2 })
-    const sealedV2 = await Effect.runPromise(v2.seal(Redacted.make("C:4111"), aad))
+    const sealedV2 = await Effect.runPromise(v2.seal(Plaintext.make("C:4111"), aad))
     expect(sealedV2.keyVersion).toBe(2)
     await expectReason({ ...sealed, keyVersion: 2 }, "DecryptionFailed", aad, v2)
     await expectReason({ ...sealedV2, keyVersion: 1 }, "DecryptionFailed")
@@ -126,7 +127,7 @@ describe("NodeCardCrypto", () => {
   })
 
   it("[FINGERPRINT-KEYED] the fingerprint is HMAC-SHA256 under the fingerprint key: deterministic, key-dependent, never a plain hash", async () => {
-    const fp = (value: string, c = crypto) => Effect.runPromise(c.fingerprint(Redacted.make(value)))
+    const fp = (value: string, c = crypto) => Effect.runPromise(c.fingerprint(Plaintext.make(value)))
     const expected = createHmac("sha256", Redacted.value(KEYS.fingerprintKey)).update(`C:${PAN_A}`).digest("base64url")
     expect(await fp(`C:${PAN_A}`)).toBe(expected)
     expect(await fp(`C:${PAN_A}`)).toBe(await fp(`C:${PAN_A}`))
@@ -151,7 +152,7 @@ describe("NodeCardCrypto", () => {
   it("[AEAD-BOUND] 10^4 seals of one plaintext: no nonce is ever reused, no two ciphertexts are equal", async () => {
     const nonces = new Set<string>()
     const ciphertexts = new Set<string>()
-    const program = Effect.forEach(Array.from({ length: 10_000 }), () => crypto.seal(Redacted.make(`C:${PAN_A}`), aad))
+    const program = Effect.forEach(Array.from({ length: 10_000 }), () => crypto.seal(Plaintext.make(`C:${PAN_A}`), aad))
     for (const sealed of await Effect.runPromise(program)) {
       const bytes = Buffer.from(sealed.ciphertext, "base64url")
       nonces.add(bytes.subarray(0, 12).toString("hex"))
