@@ -54,28 +54,46 @@ export const table: ReadonlyArray<BrandEntry> = [
  */
 export const brands: ReadonlyArray<CardBrand> = table.map((e) => e.brand)
 
-/** A pattern ready to match: a prefix's digits, or a range and the number of leading digits it compares. */
-type Matcher = { readonly prefix: string } | { readonly width: number; readonly low: number; readonly high: number }
+/** A pattern ready to match: an inclusive range of the number its `width` leading digits make (a prefix is a range of one). */
+interface Matcher {
+  readonly width: number
+  readonly low: number
+  readonly high: number
+}
 
-/** A table's rows with their patterns' digit widths worked out once (the built-in table's at load). */
+/** The widest pattern a matcher compares: brand tables use at most 6 leading digits (the BIN). */
+const MAX_WIDTH = 15
+
+/** A table's rows with their patterns' digit widths and lengths worked out once (the built-in table's at load). */
 const compile = (rows: ReadonlyArray<BrandEntry>) =>
   rows.map((e) => ({
     brand: e.brand,
-    lengths: e.lengths,
-    matchers: e.patterns.map((p): Matcher =>
-      typeof p === "number" ? { prefix: String(p) } : { width: String(p[0]).length, low: p[0], high: p[1] }
-    )
+    lengths: new Set(e.lengths),
+    matchers: e.patterns.map((p): Matcher => {
+      const [low, high] = typeof p === "number" ? [p, p] : p
+      return { width: String(low).length, low, high }
+    })
   }))
 
 const compiled = compile(table)
 
-/** How many leading digits `m` matches (0 for none); `heads` keeps the leading numbers already read, by width. */
-const matchLength = (digits: string, m: Matcher, heads: Array<number>): number => {
-  if ("prefix" in m) return digits.startsWith(m.prefix) ? m.prefix.length : 0
-  if (digits.length < m.width) return 0
-  const head = heads[m.width] ??= Number(digits.slice(0, m.width))
+const POW10 = Array.from({ length: MAX_WIDTH + 1 }, (_, i) => 10 ** i)
+
+/** How many leading digits `m` matches (0 for none), given the number the first `read` digits make. */
+const matchLength = (lead: number, read: number, m: Matcher): number => {
+  if (m.width > read) return 0
+  const head = Math.floor(lead / POW10[read - m.width]!)
   return head >= m.low && head <= m.high ? m.width : 0
 }
+
+/** The widest matcher of a table, so that detect reads no more leading digits than it compares. */
+const widest = (rows: ReturnType<typeof compile>): number => {
+  let w = 0
+  for (const row of rows) for (const m of row.matchers) w = Math.max(w, m.width)
+  return Math.min(w, MAX_WIDTH)
+}
+
+const compiledWidth = widest(compiled)
 
 /** True when `u` is an array whose every index (holes included) passes `p`. */
 const isArrayOf = (u: unknown, p: (item: unknown) => boolean): boolean => {
@@ -99,13 +117,23 @@ const isEntry = (u: unknown): boolean => isRecord(u) && isArrayOf(u.patterns, is
 export const detect = (digits: string, brandTable: ReadonlyArray<BrandEntry> = table): CardBrand | undefined => {
   string(digits, "digits")
   if (brandTable !== table) ensure(isArrayOf(brandTable, isEntry), "A brand table", "an array of BrandEntry", brandTable)
+  const rows = brandTable === table ? compiled : compile(brandTable)
+  const width = brandTable === table ? compiledWidth : widest(rows)
+  // The number the leading ASCII digits make, up to the widest pattern: a pattern wider than them matches nothing.
+  let lead = 0
+  let read = 0
+  while (read < width && read < digits.length) {
+    const d = digits.charCodeAt(read) - 48
+    if (d < 0 || d > 9) break
+    lead = lead * 10 + d
+    read++
+  }
   let best: CardBrand | undefined
   let bestLen = 0
-  const heads: Array<number> = []
-  for (const entry of brandTable === table ? compiled : compile(brandTable)) {
-    if (!entry.lengths.includes(digits.length)) continue
+  for (const entry of rows) {
+    if (!entry.lengths.has(digits.length)) continue
     for (const matcher of entry.matchers) {
-      const n = matchLength(digits, matcher, heads)
+      const n = matchLength(lead, read, matcher)
       if (n > bestLen) {
         bestLen = n
         best = entry.brand
