@@ -60,7 +60,10 @@ export const openWith = (key: KeyObject, keyVersion: number, ciphertext: string,
     const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(0, 12))
     decipher.setAAD(Buffer.from(`${aad}\u0000v${keyVersion}`, "utf8"))
     decipher.setAuthTag(bytes.subarray(bytes.length - 16))
-    return decipher.update(bytes.subarray(12, bytes.length - 16), undefined, "utf8") + decipher.final("utf8")
+    // Bytes out, decoded once: an output encoding would give every decipher a StringDecoder of its own.
+    const body = decipher.update(bytes.subarray(12, bytes.length - 16))
+    decipher.final()
+    return body.toString("utf8")
   } catch {
     return undefined
   }
