@@ -177,6 +177,24 @@ describe("FileTokenStore basics", () => {
     release()
     await Promise.all([suspend.promise, other.promise])
     expect(other.state.value).toEqual(b)
+    // Two groups in flight: the first one's durability does not cover the second one's record.
+    held = []
+    const c = record(3)
+    const d = record(4)
+    const insertC = settled(store.insert(c))
+    await ticks()
+    const insertD = settled(store.insert(d))
+    await ticks()
+    held.shift()!()
+    await insertC.promise
+    await ticks()
+    const getD = settled(store.get(d.token))
+    await ticks()
+    expect(await run(store.get(c.token))).toEqual(c)
+    expect([insertD.state.done, getD.state.done]).toEqual([false, false])
+    release()
+    await Promise.all([insertD.promise, getD.promise])
+    expect(getD.state.value).toEqual(d)
     await run(store.close())
   })
 

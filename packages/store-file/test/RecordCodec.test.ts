@@ -1,7 +1,7 @@
 import type { TokenRecord } from "@tokenvault/core"
 import { describe, expect, it } from "vitest"
 import * as Ops from "../src/internal/ops.ts"
-import { Writer } from "../src/internal/recordCodec.ts"
+import { Reader, Writer } from "../src/internal/recordCodec.ts"
 import { fc, numRuns, record, seed } from "./support.ts"
 
 const text = fc.string({ unit: "grapheme", maxLength: 40 })
@@ -52,6 +52,55 @@ describe("binary record operations", () => {
       }),
       { seed, numRuns: numRuns(300) }
     )
+  })
+
+  it("[R1][R10] one reader decoding frame after frame, as recovery does, gives every record exactly (values repeated across frames, odd expiry numbers)", () => {
+    const w = new Writer()
+    const reader = new Reader(Buffer.alloc(0), 0, 0)
+    // Few distinct values, so frames repeat (and hash-collide on) what earlier frames defined.
+    const common = fc.oneof(fc.constantFrom("m1", "m2", "merchant:m1", "é", "", "2026-01-01", "VISA", "\u{1F600}"), text)
+    const expiryNumber = fc.oneof(fc.constantFrom(0, -0, 1, 12, 15, 16, 2030, 0xfffff, 0x100000, 1.5, -1, Number.MAX_SAFE_INTEGER), number)
+    const repeating = fc.tuple(arbitraryRecord, common, common, optional(common), common, common, common, expiryNumber, expiryNumber, fc.boolean())
+      .map(([r, merchantId, scope, brand, lastActivity, retainUntil, on, month, year, withExpiry]) => ({
+        ...r,
+        merchantId,
+        scope,
+        brand,
+        lastActivity,
+        retainUntil,
+        deletion: r.deletion === undefined ? undefined : { ...r.deletion, on },
+        expiry: withExpiry ? { month, year } : undefined
+      }) as unknown as TokenRecord.TokenRecord)
+    fc.assert(
+      fc.property(fc.array(repeating, { minLength: 1, maxLength: 20 }), (records) => {
+        for (const r of records) {
+          const frame = Ops.record(w, Ops.INSERT, r)
+          expect(Ops.decodeRecords(frame, 0, frame.length, reader)).toEqual({ op: Ops.INSERT, records: [r] })
+        }
+      }),
+      { seed, numRuns: numRuns(300) }
+    )
+  })
+
+  it("[R1] a reader shares equal expiry dates between records (frozen), and past its caches still decodes every distinct value", () => {
+    const w = new Writer()
+    const reader = new Reader(Buffer.alloc(0), 0, 0)
+    const decode = (r: TokenRecord.TokenRecord): TokenRecord.TokenRecord => {
+      const frame = Ops.record(w, Ops.INSERT, r)
+      return Ops.decodeRecords(frame, 0, frame.length, reader)!.records[0]!
+    }
+    const a = decode(record(1, { expiry: { month: 4, year: 2031 } }))
+    const b = decode(record(2, { expiry: { month: 4, year: 2031 } }))
+    expect(b.expiry).toBe(a.expiry)
+    expect(Object.isFrozen(a.expiry)).toBe(true)
+    // Two merchants whose bytes hash alike (FNV-1a): each keeps its own value.
+    expect(decode(record(3, { merchantId: "aan1wu" })).merchantId).toBe("aan1wu")
+    expect(decode(record(4, { merchantId: "aa0tfa" })).merchantId).toBe("aa0tfa")
+    // More distinct merchants, scopes and expiry dates than the reader keeps.
+    for (let i = 0; i < 6000; i++) {
+      const r = record(i, { merchantId: `m${i}`, scope: `merchant:m${i}` as never, expiry: { month: 1 + (i % 12), year: 2000 + i } })
+      expect(decode(r)).toEqual(r)
+    }
   })
 
   it("[R4] a cut, extended or wrongly tagged payload never decodes to records", () => {

@@ -92,6 +92,8 @@ export interface Restorable {
   readonly store: TokenStore.Service
   /** Adds a trusted record; a `Duplicate` (token) or `Unavailable` (capacity) error, or `undefined`. */
   readonly restore: (record: TokenRecord.TokenRecord) => TokenStore.TokenStoreError | undefined
+  /** Every record by token, tombstones included, in first-insertion order: a read-only live view of the store's own map. */
+  readonly records: ReadonlyMap<string, TokenRecord.TokenRecord>
 }
 
 /**
@@ -328,7 +330,7 @@ export const makeRestorable = (options?: Options): Restorable => {
     index(record)
     return undefined
   }
-  return { store: { ...service, ...requestKeys }, restore }
+  return { store: { ...service, ...requestKeys }, restore, records }
 }
 
 /**

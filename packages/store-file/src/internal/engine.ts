@@ -1,7 +1,8 @@
 /**
- * The file store's engine: the in-memory indexes (the memory store, plus a
- * mirror of every record, tombstones included, and the groups),
- * the group-commit queue, recovery and compaction.
+ * The file store's engine: the in-memory indexes (the memory store, whose
+ * own record map is the only copy of the records, plus the groups, merchants'
+ * frame sizes and bound keys), the group-commit queue, recovery and
+ * compaction.
  *
  * **How a write goes**
  *
@@ -71,14 +72,6 @@ export interface Compaction {
   readonly bytesAfter: number
   readonly records: number
   readonly millis: number
-}
-
-interface Entry {
-  readonly record: TokenRecord.TokenRecord
-  /** Bytes of the journal frame that wrote this version (for dead-space accounting). */
-  readonly bytes: number
-  /** The ticket of the write of this version (0: recovered, durable). */
-  readonly ticket: number
 }
 
 /** True when an update leaves every indexed field alone (it cannot take the record out of any query's answer). */
@@ -221,9 +214,20 @@ export class Engine {
   readonly index: TokenStore.Service
   /** The memory store's trusted bulk-load entry, for recovered inserts and snapshot records only. */
   private readonly restore: MemoryTokenStore.Restorable["restore"]
+  /**
+   * The memory store's record map (tombstones included), read-only. The engine
+   * keeps no copy of its own: at a million records a second map and an entry
+   * object per record cost more than a third of a recovery.
+   */
+  private readonly records: MemoryTokenStore.Restorable["records"]
+  /**
+   * The ticket of the last write of each record whose last write is not yet
+   * durable, in ticket order (pruned from the front as writes become
+   * durable): a record not in it is durable.
+   */
+  private readonly undurable = new Map<string, number>()
   /** Encodes records for the write path (one at a time: `prepare` is synchronous). */
   private readonly writer = new Writer()
-  private readonly records = new Map<string, Entry>()
   private readonly groups = new Set<string>()
   private readonly merchantBytes = new Map<string, number>()
   /** Keys bound with `bindRequestId` (never removed), by merchant and request id, with the ticket of their write. */
@@ -268,9 +272,10 @@ export class Engine {
   recovery: Recovery = { frames: 0, records: 0, truncatedBytes: 0, millis: 0, recordsPerSecond: 0 }
 
   private constructor(readonly dir: string, readonly config: Config, private readonly owner: Lock.Owner) {
-    const { restore, store } = MemoryTokenStore.makeRestorable({ maxPageSize: config.maxPageSize })
+    const { records, restore, store } = MemoryTokenStore.makeRestorable({ maxPageSize: config.maxPageSize })
     this.index = store
     this.restore = restore
+    this.records = records
     this.durable = config.durability !== "none"
   }
 
@@ -278,32 +283,44 @@ export class Engine {
   // Indexes: the same steps for live writes and for replay.
   // ---------------------------------------------------------------------------
 
-  private applyInsert(record: TokenRecord.TokenRecord, bytes: number): StoreError | undefined {
+  /** Notes that `token`'s last write is the one being prepared (nothing during recovery: replayed writes are durable). */
+  private written(token: string): void {
+    if (this.stamp === 0) return
+    // Moved to the end: the map stays in ticket order, so `release` stops at the first entry still undurable.
+    this.undurable.delete(token)
+    this.undurable.set(token, this.stamp)
+  }
+
+  private applyInsert(record: TokenRecord.TokenRecord): StoreError | undefined {
     const out = run(this.index.insert(record))
     if (isError(out)) return out
-    this.records.set(record.token, { record, bytes, ticket: this.stamp })
+    this.written(record.token)
     return undefined
   }
 
   /**
-   * Replays a recovered insert (a journal insert or a snapshot record): it
-   * passed the insert's constraints when it was written, so it goes through
-   * the memory store's bulk-load entry, without an effect or the checks.
+   * The journal bytes a superseded version takes, for dead-space accounting:
+   * the size of its own insert or update frame (snapshot records take less,
+   * sharing their frame's string table). Computed when it is superseded, so
+   * no size is kept per record.
    */
-  private restoreInsert(record: TokenRecord.TokenRecord, bytes: number): StoreError | undefined {
-    const e = this.restore(record)
-    if (e !== undefined) return e
-    this.records.set(record.token, { record, bytes, ticket: 0 })
-    return undefined
+  private versionBytes(record: TokenRecord.TokenRecord): number {
+    try {
+      return frameSize(Ops.recordSize(this.writer, record))
+    } catch (e) {
+      // Every stored version was encoded once; a version that no longer encodes counts as no bytes.
+      if (e instanceof CodecError) return 0
+      throw e
+    }
   }
 
-  private applyUpdate(next: TokenRecord.TokenRecord, bytes: number): StoreError | undefined {
+  private applyUpdate(next: TokenRecord.TokenRecord): StoreError | undefined {
+    const old = this.records.get(next.token)
     const out = run(this.index.update(next))
     if (isError(out)) return out
-    const old = this.records.get(next.token)
-    if (old !== undefined) this.deadBytes += old.bytes
-    if (old === undefined || !sameIndexKeys(old.record, next)) this.removalTicket = Math.max(this.removalTicket, this.stamp)
-    this.records.set(next.token, { record: next, bytes, ticket: this.stamp })
+    if (old !== undefined) this.deadBytes += this.versionBytes(old)
+    if (old === undefined || !sameIndexKeys(old, next)) this.removalTicket = Math.max(this.removalTicket, this.stamp)
+    this.written(next.token)
     return undefined
   }
 
@@ -341,7 +358,7 @@ export class Engine {
     const rescope = change.rescope
     if (rescope === undefined) return []
     const out: Array<string> = []
-    for (const { record: r } of this.records.values()) {
+    for (const r of this.records.values()) {
       if (r.scope === rescope.from && r.merchantId === rescope.owner) out.push(r.token)
     }
     return out
@@ -355,11 +372,9 @@ export class Engine {
     this.metaTicket = Math.max(this.metaTicket, this.stamp)
     if (moved.length > 0) this.removalTicket = Math.max(this.removalTicket, this.stamp)
     for (const t of moved) {
-      const old = this.records.get(t)!
-      const next = run(this.index.get(t))
-      if (isError(next) || next === undefined) return "divergence"
+      if (!this.records.has(t)) return "divergence"
       // The old frame still carries the record's data (the change only re-scopes it): not dead.
-      this.records.set(t, { record: next, bytes: old.bytes, ticket: this.stamp })
+      this.written(t)
     }
     this.deadBytes += bytes
     return out
@@ -401,7 +416,7 @@ export class Engine {
   /** What a read of records that answered `records` could have observed. */
   readonly recordsObserved = (records: ReadonlyArray<TokenRecord.TokenRecord | undefined>): number => {
     let ticket = this.removalTicket
-    for (const r of records) if (r !== undefined) ticket = Math.max(ticket, this.records.get(r.token)?.ticket ?? this.appliedTicket)
+    for (const r of records) if (r !== undefined) ticket = Math.max(ticket, this.undurable.get(r.token) ?? 0)
     return ticket
   }
 
@@ -412,7 +427,7 @@ export class Engine {
   readonly keyObserved = (key: TokenStore.RequestKey | undefined): number => {
     if (key === undefined) return 0
     const bound = this.boundKeys.get(key.merchantId + "\u0000" + key.merchantRequestId)
-    return bound !== undefined ? bound.ticket : this.records.get(key.token)?.ticket ?? this.appliedTicket
+    return bound !== undefined ? bound.ticket : this.undurable.get(key.token) ?? 0
   }
 
   /** What a merchant or group read could have observed. */
@@ -519,6 +534,10 @@ export class Engine {
 
   private release(ticket: number): void {
     if (ticket > this.durableTicket) this.durableTicket = ticket
+    for (const [token, t] of this.undurable) {
+      if (t > this.durableTicket) break
+      this.undurable.delete(token)
+    }
     let n = 0
     while (n < this.waiters.length && this.waiters[n]!.ticket <= this.durableTicket) n++
     for (const w of this.waiters.splice(0, n)) w.resume(Effect.void)
@@ -579,7 +598,7 @@ export class Engine {
     const groups = Array.from(this.groups)
     const merchants = run(this.index.listMerchants())
     if (isError(merchants)) return merchants
-    const records = Array.from(this.records.values(), (e) => e.record)
+    const records = Array.from(this.records.values())
     const keys = Array.from(this.boundKeys.values(), (e) => e.key)
     const requestIds = new Set<string>()
     for (const k of [...records, ...keys]) {
@@ -803,11 +822,12 @@ export class Engine {
         const { op, records } = Ops.decodeRecords(w.buffer, f.operationStart, f.end, reader) ?? corrupt("not a valid operation")
         if (pendingStart !== undefined) corrupt("membership change interrupted")
         if (inSnapshot !== (op === Ops.RECORDS)) corrupt(inSnapshot ? "operation inside the snapshot" : "snapshot entry outside the snapshot")
-        if (op === Ops.INSERT) replayed(this.restoreInsert(records[0]!, frameBytes))
-        else if (op === Ops.UPDATE) replayed(this.applyUpdate(records[0]!, frameBytes))
+        // A recovered insert (a journal insert or a snapshot record) passed the insert's constraints when it was
+        // written: it goes through the memory store's bulk-load entry, without an effect or the checks.
+        if (op === Ops.INSERT) replayed(this.restore(records[0]!))
+        else if (op === Ops.UPDATE) replayed(this.applyUpdate(records[0]!))
         else {
-          const share = Math.ceil(frameBytes / records.length)
-          for (const r of records) replayed(this.restoreInsert(r, share))
+          for (const r of records) replayed(this.restore(r))
           snapshotCounts.r += records.length
         }
         recordsApplied += records.length
@@ -975,7 +995,7 @@ export class Engine {
   /** Current figures. */
   stats() {
     let tombstones = 0
-    for (const e of this.records.values()) if (e.record.status === "DELETED") tombstones++
+    for (const r of this.records.values()) if (r.status === "DELETED") tombstones++
     return {
       directory: this.dir,
       file: this.file,
@@ -1012,8 +1032,7 @@ export class Engine {
       throw e
     }
     if (payload.length > MAX_RECORD) return TokenStore.errors.unavailable(TOO_LARGE)
-    const size = frameSize(payload.length)
-    const e = kind === "insert" ? this.applyInsert(record, size) : this.applyUpdate(record, size)
+    const e = kind === "insert" ? this.applyInsert(record) : this.applyUpdate(record)
     return e ?? { payloads: [payload], value: undefined }
   }
 

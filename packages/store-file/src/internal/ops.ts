@@ -121,6 +121,18 @@ export const record = (w: Writer, op: typeof INSERT | typeof UPDATE, r: TokenRec
   return w.take()
 }
 
+/** The size of an insert or update payload of one record, without copying it out (`w` is left reset). */
+export const recordSize = (w: Writer, r: TokenRecord.TokenRecord): number => {
+  w.reset()
+  try {
+    w.byte(UPDATE)
+    w.record(r)
+    return w.length
+  } finally {
+    w.reset()
+  }
+}
+
 /** Starts a snapshot frame of records: then `w.record(r)` each, and `w.take()`. */
 export const startRecords = (w: Writer): void => {
   w.reset()

@@ -8,7 +8,9 @@
  * frame's string table: `[varint 0][string]` defines the next entry,
  * `[varint k]` repeats entry `k - 1`. A table lives for one frame, so every
  * frame decodes on its own, and repeated values decode to one shared string
- * (less heap, hashed once by the indexes).
+ * (less heap, hashed once by the indexes). A {@link Reader} that decodes
+ * frame after frame (recovery) also shares merchant, scope, brand and date
+ * values and expiry dates across frames, without changing what is decoded.
  *
  * Decoding checks every length, enum and table reference against the frame:
  * a payload that does not decode exactly is a {@link CodecError}, never a
@@ -173,18 +175,48 @@ export class Writer {
 /** The most distinct values a {@link Reader} keeps for reuse across frames. */
 const INTERN_MAX = 4096
 
+/** The most distinct expiry dates a {@link Reader} shares across records. */
+const EXPIRIES_MAX = 1024
+
 /** The agreements of a record without any: one frozen array for every decoded record. */
 const NO_AGREEMENTS: ReadonlyArray<PaymentUse.Agreement> = Object.freeze([])
+
+/** Slots of a reader's table of interned values (a power of two, twice {@link INTERN_MAX}). */
+const INTERN_SLOTS = 8192
+
+/** An interned value: its UTF-8 bytes, the string, and the next entry in the same slot. */
+interface Interned {
+  readonly bytes: Uint8Array
+  readonly value: string
+  readonly next: Interned | undefined
+}
+
+/** FNV-1a over `bytes[start, end)`. */
+const hashBytes = (bytes: Uint8Array, start: number, end: number): number => {
+  let h = 0x811c9dc5
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193)
+  return h
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array, start: number, n: number): boolean => {
+  if (a.length !== n) return false
+  for (let i = 0; i < n; i++) if (a[i] !== b[start + i]) return false
+  return true
+}
 
 /** Decodes one frame's payload; every read throws {@link CodecError} past the end or on a bad value. */
 export class Reader {
   private readonly table: Array<string> = []
   /**
    * Low-cardinality values (merchant, scope, brand, dates) seen in earlier
-   * frames of this reader: a journal has one record per frame, so without it
-   * every recovered record would keep its own copy of each.
+   * frames of this reader, by a hash of their bytes: a journal has one record
+   * per frame, so without it every recovered record would keep its own copy of
+   * each. A value seen before is found from its bytes, without decoding it.
    */
-  private readonly interned = new Map<string, string>()
+  private readonly interned = new Array<Interned | undefined>(INTERN_SLOTS).fill(undefined)
+  private internedCount = 0
+  /** Expiry dates (month and year) shared by the records of this reader: they are few, and immutable. */
+  private readonly expiries = new Map<number, { readonly month: number; readonly year: number }>()
   constructor(private buffer: Buffer, public at: number, private end: number) {}
 
   /** Starts reading another payload (with a new string table): one reader serves a whole recovery. */
@@ -245,13 +277,51 @@ export class Reader {
     return this.table[k - 1]!
   }
 
-  /** A table string, reused from an earlier frame when one was equal. */
+  /** A table string, reused from an earlier frame when one had the same bytes. */
   private common(): string {
-    const s = this.shared()
-    const seen = this.interned.get(s)
-    if (seen !== undefined) return seen
-    if (this.interned.size < INTERN_MAX) this.interned.set(s, s)
+    const k = this.varint()
+    if (k !== 0) {
+      if (k > this.table.length) throw new CodecError()
+      return this.table[k - 1]!
+    }
+    const n = this.varint()
+    const start = this.at
+    if (n > this.end - start) throw new CodecError()
+    this.at = start + n
+    const slot = hashBytes(this.buffer, start, start + n) & (INTERN_SLOTS - 1)
+    const first = this.interned[slot]
+    let s: string | undefined
+    for (let e = first; e !== undefined; e = e.next) {
+      if (sameBytes(e.bytes, this.buffer, start, n)) {
+        s = e.value
+        break
+      }
+    }
+    if (s === undefined) {
+      s = (this.buffer as unknown as Utf8Slicing).utf8Slice(start, start + n)
+      if (this.internedCount < INTERN_MAX) {
+        this.interned[slot] = { bytes: this.buffer.slice(start, start + n), value: s, next: first }
+        this.internedCount++
+      }
+    }
+    this.table.push(s)
     return s
+  }
+
+  /** An expiry date, shared with earlier records of this reader when equal. */
+  private expiry(): { readonly month: number; readonly year: number } {
+    const month = this.number()
+    const year = this.number()
+    // Small non-negative integers only (any other value, -0 included, gets its own object): the key is exact.
+    const small = Number.isInteger(month) && Number.isInteger(year) && month >= 0 && month < 16 && year >= 0 && year < 0x100000
+    if (!small || Object.is(month, -0) || Object.is(year, -0)) return { month, year }
+    const key = year * 16 + month
+    let e = this.expiries.get(key)
+    if (e === undefined) {
+      e = Object.freeze({ month, year })
+      if (this.expiries.size < EXPIRIES_MAX) this.expiries.set(key, e)
+    }
+    return e
   }
 
   private pick<A>(table: ReadonlyArray<A>): A {
@@ -272,7 +342,7 @@ export class Reader {
     const customerId = flags & F_CUSTOMER ? this.shared() : undefined
     const brand = flags & F_BRAND ? this.common() as CardBrand.CardBrand : undefined
     const maskedPan = this.string()
-    const expiry = flags & F_EXPIRY ? { month: this.number(), year: this.number() } : undefined
+    const expiry = flags & F_EXPIRY ? this.expiry() : undefined
     const fingerprint = flags & F_FINGERPRINT ? this.string() : undefined
     const sealed = flags & F_SEALED ? { keyVersion: this.number(), ciphertext: this.string() } : undefined
     const deletion = flags & F_DELETION ? { reason: this.pick(REASONS), on: this.common() as IsoDate.IsoDate } : undefined
@@ -282,8 +352,10 @@ export class Reader {
     const count = this.varint()
     let agreements = NO_AGREEMENTS
     if (count > 0) {
-      const list: Array<PaymentUse.Agreement> = []
-      for (let i = 0; i < count; i++) list.push({ type: this.pick(AGREEMENTS), initialTransactionId: this.string() })
+      // Sized up front: pushing onto an empty array would reserve 17 slots.
+      if (count > this.end - this.at) throw new CodecError()
+      const list = new Array<PaymentUse.Agreement>(count)
+      for (let i = 0; i < count; i++) list[i] = { type: this.pick(AGREEMENTS), initialTransactionId: this.string() }
       agreements = list
     }
     const merchantRequestId = flags & F_REQUEST_ID ? this.string() : undefined
