@@ -121,12 +121,9 @@ const fresh = (t: string) => (" " + t).slice(1)
 
 const TOKENS = 100_000
 
-export const runVaultBench = async (): Promise<Array<Result>> => {
-  const results: Array<Result> = []
-  const N = 20_000
-
-  results.push(await compare("vault.tokenize (memory store)", "raw HMAC+random+AES-GCM+Map.set", tokenizeRate(N), () => rawTokenize(N), { target: "≥ 0.6" }))
-
+/** authorizeUse over 100k tokens: against the raw ceiling, with the decryption stubbed out, and with the keyring. */
+const detokenizeBenches = async (N: number): Promise<Array<Result>> => {
+  const out: Array<Result> = []
   // detokenize (authorize a CIT use) over 100k tokens, vs Map.get + AES-GCM decrypt
   const vault = await freshVault()
   const pans = Array.from({ length: TOKENS }, (_, i) => luhnPan(i))
@@ -147,23 +144,34 @@ export const runVaultBench = async (): Promise<Array<Result>> => {
         d.update(b.subarray(12, b.length - 16), undefined, "utf8") + d.final("utf8")
       }
     })
-  results.push(await compare("vault.detokenize (authorizeUse, 100k tokens)", "raw Map.get+AES-GCM decrypt", detokenizeRate(N, vault, tokens), rawDetokenize, { target: "≥ 0.6" }))
+  out.push(await compare("vault.detokenize (authorizeUse, 100k tokens)", "raw Map.get+AES-GCM decrypt", detokenizeRate(N, vault, tokens), rawDetokenize, { target: "≥ 0.6" }))
   // The same uses with the decryption stubbed out: the vault's own cost (checks, store reads, runtime) against the whole ceiling.
   const stubVault = await freshVault(openStubbedCrypto())
   const stubTokens = await tokenizeAll(stubVault, pans, 10_000)
-  results.push(await compare("vault.detokenize, decryption stubbed out", "raw Map.get+AES-GCM decrypt", detokenizeRate(N, stubVault, stubTokens), rawDetokenize))
+  out.push(await compare("vault.detokenize, decryption stubbed out", "raw Map.get+AES-GCM decrypt", detokenizeRate(N, stubVault, stubTokens), rawDetokenize))
 
   // the keyring (issue: keys and JWE) against the single-key adapter, through the vault
-  results.push(await compare("vault.tokenize with the keyring", "vault.tokenize with NodeCardCrypto", tokenizeRate(N, keyringCrypto), tokenizeRate(N, singleKeyCrypto), { target: "≥ 0.9" }))
+  out.push(await compare("vault.tokenize with the keyring", "vault.tokenize with NodeCardCrypto", tokenizeRate(N, keyringCrypto), tokenizeRate(N, singleKeyCrypto), { target: "≥ 0.9" }))
   const ringVault = await freshVault(keyringCrypto())
   const ringTokens = await tokenizeAll(ringVault, pans, 10_000)
-  results.push(await compare("vault.detokenize with the keyring", "vault.detokenize with NodeCardCrypto", detokenizeRate(N, ringVault, ringTokens), detokenizeRate(N, vault, tokens), { target: "≥ 0.9" }))
+  out.push(await compare("vault.detokenize with the keyring", "vault.detokenize with NodeCardCrypto", detokenizeRate(N, ringVault, ringTokens), detokenizeRate(N, vault, tokens), { target: "≥ 0.9" }))
+  return out
+}
 
-  // list-by-customer at 10k vs 1M tokens (10 tokens per customer)
+export const runVaultBench = async (): Promise<Array<Result>> => {
+  const results: Array<Result> = []
+  const N = 20_000
+
+  // list-by-customer at 10k vs 1M tokens (10 tokens per customer), first: on a fresh heap, before any other bench
+  // has left its JIT and heap state behind
+  const gc = (globalThis as { gc?: () => void }).gc
   const listRate = async (total: number): Promise<number> => {
+    gc?.()
     const vault = await freshVault()
     const customers = total / 10
     await tokenizeAll(vault, Array.from({ length: total }, (_, i) => luhnPan(i)), customers)
+    // Measured on a settled heap: the build's collection debt is not the listing's cost.
+    gc?.()
     const M = 20_000
     let best = 0
     for (let r = 0; r < 3; r++) {
@@ -186,6 +194,11 @@ export const runVaultBench = async (): Promise<Array<Result>> => {
   }
   console.log(`${listResult.name.padEnd(44)} ${listResult.opsPerSec} /s vs ${listResult.baselineOpsPerSec} /s at 10k: ratio ${listResult.ratio}`)
   results.push(listResult)
+
+  results.push(await compare("vault.tokenize (memory store)", "raw HMAC+random+AES-GCM+Map.set", tokenizeRate(N), () => rawTokenize(N), { target: "≥ 0.6" }))
+
+  // Its vaults (300k tokens) are unreachable once it returns, so they weigh on no later figure.
+  results.push(...(await detokenizeBenches(N)))
 
   // sweep of 100k tokens, 10% due, vs a raw scan-and-delete of a Map
   {
@@ -220,7 +233,6 @@ export const runVaultBench = async (): Promise<Array<Result>> => {
 
   // heap per stored token at 1M tokens (memory store, through the vault)
   {
-    const gc = (globalThis as { gc?: () => void }).gc
     if (gc !== undefined) {
       gc()
       const before = process.memoryUsage().heapUsed
