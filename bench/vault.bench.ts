@@ -6,8 +6,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto"
 import { Effect, Layer, Redacted } from "effect"
-import type * as CardCrypto from "../packages/vault/src/CardCrypto.ts"
-import * as CardCryptoPort from "../packages/vault/src/CardCrypto.ts"
+import * as CardCrypto from "../packages/vault/src/CardCrypto.ts"
 import * as KeyFile from "../packages/vault/src/KeyFile.ts"
 import * as Keyring from "../packages/vault/src/Keyring.ts"
 import * as MemoryTokenStore from "../packages/vault/src/MemoryTokenStore.ts"
@@ -31,9 +30,9 @@ const singleKeyCrypto = () =>
  */
 const openStubbedCrypto = () =>
   Layer.effect(
-    CardCryptoPort.CardCrypto,
+    CardCrypto.CardCrypto,
     Effect.gen(function*() {
-      const real = yield* CardCryptoPort.CardCrypto
+      const real = yield* CardCrypto.CardCrypto
       return { ...real, open: () => Effect.succeed(Plaintext.make(`C:${luhnPan(0)}`)) }
     })
   ).pipe(Layer.provide(singleKeyCrypto()))

@@ -61,7 +61,7 @@ interface Matcher {
   readonly high: number
 }
 
-/** The widest pattern a matcher compares: brand tables use at most 6 leading digits (the BIN). */
+/** The most leading digits a pattern may compare, so that their number stays exact (the built-in table compares at most 6). */
 const MAX_WIDTH = 15
 
 /** A table's rows with their patterns' digit widths and lengths worked out once (the built-in table's at load). */

@@ -51,8 +51,8 @@ import { type Contents, type DataKey, decode, encode, type JweKey, makeProtector
 import { NonceSource } from "./internal/nonces.ts"
 import * as Jwe from "./Jwe.ts"
 import * as KeyFile from "./KeyFile.ts"
-import * as Plaintext from "./Plaintext.ts"
 import { fingerprintWith, openWith, sealWith } from "./NodeCardCrypto.ts"
+import * as Plaintext from "./Plaintext.ts"
 import type * as TokenStore from "./TokenStore.ts"
 
 /**
