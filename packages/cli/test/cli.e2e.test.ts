@@ -390,11 +390,12 @@ describe.concurrent("tokenvault CLI", { timeout: TIMEOUT }, () => {
       fail(["--wizard"], 2)
     ])
     for (const e of usage) expect(e).toMatchObject({ code: "USAGE", gatewayCode: null })
-    const rejected = await Promise.all([
-      fail(["tokenize", "--merchant", "m1", "--expiry", "12/30"], 1, { stdin: "4111111111111112" }),
-      fail(["tokenize", "--merchant", "m1", "--expiry", "01/20"], 1, { stdin: PAN }),
-      fail(["show", "!!", "--merchant", "m1"], 1)
-    ])
+    // One after another: each opens the vault's store, which has a single writer (a concurrent one is STORE_LOCKED).
+    const rejected = [
+      await fail(["tokenize", "--merchant", "m1", "--expiry", "12/30"], 1, { stdin: "4111111111111112" }),
+      await fail(["tokenize", "--merchant", "m1", "--expiry", "01/20"], 1, { stdin: PAN }),
+      await fail(["show", "!!", "--merchant", "m1"], 1)
+    ]
     expect(rejected.map((e) => e.code)).toEqual(["PAN_LUHN_FAILED", "CARD_EXPIRED", "TOKEN_MALFORMED"])
     expect(rejected[2]!.gatewayCode).toBe("100.150.101")
     const missing = await run(["--vault", join(dir, "nope"), "--json", "list", "--merchant", "m1"])
