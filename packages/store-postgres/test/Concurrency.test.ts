@@ -12,40 +12,28 @@ import { type ChildProcess, fork } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import type pg from "pg"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { PostgresTokenStore } from "../src/index.ts"
 import { outcome, run } from "./support/effect.ts"
-import { adminPool, dropSchemas, freshSchemaName, serverUrl } from "./support/postgres.ts"
+import { freshSchemaName, serverUrl } from "./support/postgres.ts"
 import { next, record } from "./support/records.ts"
+import { scratch } from "./support/scratch.ts"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-let admin: pg.Pool
-const schemas: Array<string> = []
-const stores: Array<PostgresTokenStore.PostgresTokenStore> = []
+const db = scratch()
 
 const instance = async (schema: string): Promise<PostgresTokenStore.PostgresTokenStore> => {
   const s = await run(PostgresTokenStore.make({ connectionString: serverUrl(), schema, pool: { max: 3 } }))
-  stores.push(s)
+  db.stores.push(s)
   return s
 }
 
 const freshSchema = async (label: string): Promise<string> => {
   const schema = freshSchemaName(label)
-  schemas.push(schema)
+  db.schemas.push(schema)
   await run((await instance(schema)).migrate())
   return schema
 }
-
-beforeAll(() => {
-  admin = adminPool(serverUrl())
-}, 900_000) // may install and start PostgreSQL (.ci/postgres.sh)
-
-afterAll(async () => {
-  for (const s of stores) await run(s.end())
-  await dropSchemas(admin, schemas)
-  await admin.end()
-}, 120_000)
 
 /** A Luhn-valid 16-digit Visa test number, distinct per `n`. */
 const panFor = (n: number): string => {
@@ -142,7 +130,7 @@ describe("several instances over one database", () => {
       })))
       await setup.close()
     }
-    const rows = await admin.query<{ customer_id: string; n: number; active: number }>(
+    const rows = await db.admin.query<{ customer_id: string; n: number; active: number }>(
       `SELECT customer_id, count(*)::int AS n, count(*) FILTER (WHERE status = 'ACTIVE')::int AS active
        FROM "${schema}".tokens GROUP BY customer_id`
     )

@@ -13,21 +13,19 @@ import * as TokenStore from "@tokenvault/vault/TokenStore"
 import * as Vault from "@tokenvault/vault/Vault"
 import { Cause, Effect, Exit, Layer, Redacted } from "effect"
 import { randomBytes } from "node:crypto"
-import type pg from "pg"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { PostgresTokenStore } from "../src/index.ts"
 import { reasonOf, run } from "./support/effect.ts"
-import { adminPool, dropSchemas, freshSchemaName, serverUrl } from "./support/postgres.ts"
+import { freshSchemaName, serverUrl } from "./support/postgres.ts"
+import { scratch } from "./support/scratch.ts"
 
-let admin: pg.Pool
-const schemas: Array<string> = []
-const stores: Array<PostgresTokenStore.PostgresTokenStore> = []
+const db = scratch()
 const keys = { dataKey: Redacted.make(randomBytes(32)), fingerprintKey: Redacted.make(randomBytes(32)) }
 
 /** An instance: a store with a long-lived cache (so a stale entry is certain to be used) and a vault over it. */
 const instance = async (schema: string) => {
   const store = await run(PostgresTokenStore.make({ connectionString: serverUrl(), schema, pool: { max: 2 }, merchantCacheMs: 600_000 }))
-  stores.push(store)
+  db.stores.push(store)
   const layer = Vault.layer.pipe(
     Layer.provide(Layer.mergeAll(Layer.succeed(TokenStore.TokenStore, store), NodeCardCrypto.layer(keys), NodeSecureRandom.layer))
   )
@@ -39,7 +37,7 @@ const instance = async (schema: string) => {
 
 const freshSchema = async (): Promise<string> => {
   const schema = freshSchemaName("cache")
-  schemas.push(schema)
+  db.schemas.push(schema)
   const { store } = await instance(schema)
   await run(store.migrate())
   return schema
@@ -56,17 +54,7 @@ const codeOf = async (effect: Effect.Effect<unknown, unknown>): Promise<string> 
 const card = (n: number) => ({ customerId: `c${n}`, pan: n % 2 === 0 ? "4111111111111111" : "5555555555554444", expiry: { month: 12, year: 2031 } })
 
 const scopeOf = async (schema: string, token: string): Promise<string | undefined> =>
-  (await admin.query<{ scope: string }>(`SELECT scope FROM "${schema}".tokens WHERE token = $1`, [token])).rows[0]?.scope
-
-beforeAll(() => {
-  admin = adminPool(serverUrl())
-}, 900_000) // may install and start PostgreSQL (.ci/postgres.sh)
-
-afterAll(async () => {
-  for (const s of stores) await run(s.end())
-  await dropSchemas(admin, schemas)
-  await admin.end()
-}, 120_000)
+  (await db.admin.query<{ scope: string }>(`SELECT scope FROM "${schema}".tokens WHERE token = $1`, [token])).rows[0]?.scope
 
 describe("the merchant cache across instances", () => {
   it("[GROUP-ACCESS][PG6] a merchant that left a group on another instance is refused at once, never served from a stale cache", async () => {
@@ -99,7 +87,7 @@ describe("the merchant cache across instances", () => {
 
     expect(await run(b.vault.joinGroup("g", "m1", true))).toBe(1)
     expect(await codeOf(a.vault.tokenize({ merchantId: "m1", ...card(2) }))).toBe("STORE_CONFLICT")
-    expect((await admin.query(`SELECT count(*)::int AS n FROM "${schema}".tokens`)).rows[0].n).toBe(1)
+    expect((await db.admin.query(`SELECT count(*)::int AS n FROM "${schema}".tokens`)).rows[0].n).toBe(1)
     const after = (await run(a.vault.tokenize({ merchantId: "m1", ...card(2) }))).token
     expect(await scopeOf(schema, after)).toBe("group:g")
   })
@@ -111,7 +99,7 @@ describe("the merchant cache across instances", () => {
     await run(a.vault.createGroup("g"))
     await run(a.vault.tokenize({ merchantId: "m1", ...card(1) })) // m1 cached: no group
     // A membership change in progress elsewhere: the merchant row locked and its version bumped, not committed.
-    const change = await admin.connect()
+    const change = await db.admin.connect()
     try {
       await change.query("BEGIN")
       await change.query(`SELECT 1 FROM "${schema}".merchants WHERE merchant_id = 'm1' FOR UPDATE`)
@@ -120,7 +108,7 @@ describe("the merchant cache across instances", () => {
       const pending = codeOf(a.vault.tokenize({ merchantId: "m1", ...card(2) }))
       // Wait until the insert is blocked on the merchant row (polling the server, not the clock).
       for (;;) {
-        const waiting = await admin.query(
+        const waiting = await db.admin.query(
           `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO "${schema}".tokens%'`
         )
         if (waiting.rows[0].n > 0) break
@@ -130,7 +118,7 @@ describe("the merchant cache across instances", () => {
     } finally {
       change.release()
     }
-    expect((await admin.query(`SELECT count(*)::int AS n FROM "${schema}".tokens WHERE scope = 'merchant:m1'`)).rows[0].n).toBe(1)
+    expect((await db.admin.query(`SELECT count(*)::int AS n FROM "${schema}".tokens WHERE scope = 'merchant:m1'`)).rows[0].n).toBe(1)
     const token = (await run(a.vault.tokenize({ merchantId: "m1", ...card(2) }))).token
     expect(await scopeOf(schema, token)).toBe("group:g")
   })
@@ -147,7 +135,7 @@ describe("the merchant cache across instances", () => {
       ])
       expect(codes.filter((c) => c === "ok")).toHaveLength(1)
       expect(codes.filter((c) => c !== "ok")).toEqual(["MERCHANT_EXISTS"])
-      const stored = (await admin.query<{ prefix: string }>(`SELECT prefix FROM "${schema}".merchants WHERE merchant_id = $1`, [id])).rows
+      const stored = (await db.admin.query<{ prefix: string }>(`SELECT prefix FROM "${schema}".merchants WHERE merchant_id = $1`, [id])).rows
       expect(stored).toEqual([{ prefix: codes[0] === "ok" ? `A${round}AA`.slice(0, 4) : `B${round}BB`.slice(0, 4) }])
     }
   })
@@ -163,7 +151,7 @@ describe("the merchant cache across instances", () => {
     const replacedMeanwhile = Effect.flatMap(a.store.getMerchant("m1"), () =>
       Effect.flatMap(b.store.putMerchant({ ...m, prefix: "CCCC" }), () => a.store.putMerchant({ ...m, prefix: "DDDD" })))
     expect(await reasonOf(replacedMeanwhile)).toBe("Conflict")
-    const prefix = async () => (await admin.query(`SELECT prefix FROM "${schema}".merchants WHERE merchant_id = 'm1'`)).rows[0].prefix
+    const prefix = async () => (await db.admin.query(`SELECT prefix FROM "${schema}".merchants WHERE merchant_id = 'm1'`)).rows[0].prefix
     expect(await prefix()).toBe("CCCC")
     // Without a read before it, putMerchant is the port's plain add-or-replace.
     await run(a.store.putMerchant({ ...m, prefix: "EEEE" }))

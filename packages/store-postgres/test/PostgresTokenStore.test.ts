@@ -10,34 +10,22 @@
 import * as TokenStore from "@tokenvault/vault/TokenStore"
 import { Effect } from "effect"
 import * as net from "node:net"
-import type pg from "pg"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { Migrations, PostgresTokenStore } from "../src/index.ts"
 import { outcome, reasonOf, run } from "./support/effect.ts"
-import { adminPool, dropSchemas, freshSchemaName, serverUrl } from "./support/postgres.ts"
+import { adminPool, freshSchemaName, serverUrl } from "./support/postgres.ts"
 import { next, record } from "./support/records.ts"
+import { scratch } from "./support/scratch.ts"
 
-let admin: pg.Pool
-const schemas: Array<string> = []
-const stores: Array<PostgresTokenStore.PostgresTokenStore> = []
+const db = scratch()
 
 const freshStore = async (options: Partial<PostgresTokenStore.Options> = {}): Promise<PostgresTokenStore.PostgresTokenStore> => {
   const schema = options.schema ?? freshSchemaName("unit")
-  if (!schemas.includes(schema)) schemas.push(schema)
+  if (!db.schemas.includes(schema)) db.schemas.push(schema)
   const store = await run(PostgresTokenStore.make({ connectionString: serverUrl(), pool: { max: 4 }, ...options, schema }))
-  stores.push(store)
+  db.stores.push(store)
   return store
 }
-
-beforeAll(() => {
-  admin = adminPool(serverUrl())
-}, 900_000) // may install and start PostgreSQL (.ci/postgres.sh)
-
-afterAll(async () => {
-  for (const s of stores) await run(s.end())
-  await dropSchemas(admin, schemas)
-  await admin.end()
-}, 120_000)
 
 describe("PostgresTokenStore", () => {
   it("[PG5] publishes a valid capabilities manifest: durable, fsync, multi-process", async () => {
@@ -51,7 +39,7 @@ describe("PostgresTokenStore", () => {
     const racers = await Promise.all(Array.from({ length: 6 }, () => freshStore({ schema, pool: { max: 1 } })))
     const applied = await Promise.all(racers.map((s) => run(s.migrate())))
     expect(applied.filter((a) => a.length > 0)).toEqual([Migrations.migrations.map((m) => m.version)])
-    const rows = await admin.query(`SELECT version, name FROM "${schema}".schema_migrations ORDER BY version`)
+    const rows = await db.admin.query(`SELECT version, name FROM "${schema}".schema_migrations ORDER BY version`)
     expect(rows.rows).toEqual(Migrations.migrations.map((m) => ({ version: m.version, name: m.name })))
     expect(await run(racers[0]!.migrate())).toEqual([])
     expect(Migrations.latestVersion).toBe(Migrations.migrations[Migrations.migrations.length - 1]!.version)
@@ -105,7 +93,7 @@ describe("PostgresTokenStore", () => {
     await run(store.insert(record("tok-C", { fingerprint: "fpX" })))
 
     // Refused writes wrote nothing.
-    const count = await admin.query(`SELECT count(*)::int AS n FROM "${store.schema}".tokens`)
+    const count = await db.admin.query(`SELECT count(*)::int AS n FROM "${store.schema}".tokens`)
     expect(count.rows[0].n).toBe(7) // tok-A (a tombstone), B, C, D, E, F, G
   })
 
@@ -115,7 +103,7 @@ describe("PostgresTokenStore", () => {
     await run(old.insert(record("own-2", { merchantRequestId: "r2", requestDigest: undefined, fingerprint: "fp2" })))
     await run(old.insert(record("own-3", { fingerprint: "fp3" })))
     // Back to schema version 2, as a database written before request_keys existed.
-    await admin.query(`DROP TABLE "${old.schema}".request_keys; DELETE FROM "${old.schema}".schema_migrations WHERE version = 3`)
+    await db.admin.query(`DROP TABLE "${old.schema}".request_keys; DELETE FROM "${old.schema}".schema_migrations WHERE version = 3`)
     const store = await freshStore({ schema: old.schema, autoMigrate: false })
     expect(await run(store.migrate())).toEqual([3])
     expect(await run(store.getRequestKey("m1", "r1"))).toEqual({ merchantId: "m1", merchantRequestId: "r1", token: "own-1", requestDigest: "d1" })
@@ -133,7 +121,7 @@ describe("PostgresTokenStore", () => {
     expect(await reasonOf(store.insert(refused))).toBe("Duplicate(merchantRequestId)")
     expect(await run(store.get("new-1"))).toBeUndefined()
     expect(await run(store.getByRequestId("m2", "r1"))).toBeUndefined()
-    const keys = await admin.query(`SELECT merchant_id, merchant_request_id, token FROM "${store.schema}".request_keys ORDER BY 1, 2`)
+    const keys = await db.admin.query(`SELECT merchant_id, merchant_request_id, token FROM "${store.schema}".request_keys ORDER BY 1, 2`)
     expect(keys.rows).toEqual([
       { merchant_id: "m1", merchant_request_id: "r1", token: "own-1" },
       { merchant_id: "m1", merchant_request_id: "r2", token: "own-2" },
@@ -163,9 +151,9 @@ describe("PostgresTokenStore", () => {
     const store = await freshStore()
     await run(store.insert(record("raw-1", { fingerprint: "fpR" })))
     const copy = `INSERT INTO "${store.schema}".tokens SELECT * FROM "${store.schema}".tokens WHERE token = 'raw-1'`
-    await expect(admin.query(copy.replace("SELECT *", "SELECT 'raw-2', format, merchant_id, scope, customer_id, instrument, brand, masked_pan, expiry_month, expiry_year, fingerprint, key_version, ciphertext, status, deletion_reason, deletion_on, created_at, last_activity, extended, retain_until, agreements, merchant_request_id, request_digest, version")))
+    await expect(db.admin.query(copy.replace("SELECT *", "SELECT 'raw-2', format, merchant_id, scope, customer_id, instrument, brand, masked_pan, expiry_month, expiry_year, fingerprint, key_version, ciphertext, status, deletion_reason, deletion_on, created_at, last_activity, extended, retain_until, agreements, merchant_request_id, request_digest, version")))
       .rejects.toMatchObject({ code: "23505", constraint: Migrations.constraintNames.activeFingerprint })
-    const indexes = await admin.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY indexname`, [store.schema])
+    const indexes = await db.admin.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY indexname`, [store.schema])
     const defs = new Map(indexes.rows.map((r: { indexname: string; indexdef: string }) => [r.indexname, r.indexdef]))
     expect(defs.get("tv_tokens_active_fingerprint_key")).toMatch(/UNIQUE.*COALESCE\(customer_id, ''::text\).*WHERE.*status = 'ACTIVE'/)
     expect(defs.get("tv_tokens_due")).toMatch(/retain_until, token\).*WHERE.*status <> 'DELETED'/)
@@ -340,7 +328,7 @@ describe("PostgresTokenStore", () => {
   it("[PG4] a statement that outlives the statement timeout (a row locked elsewhere) fails Unavailable, and the store keeps serving", async () => {
     const store = await freshStore({ pool: { statementTimeoutMs: 300 } })
     await run(store.insert(record("locked-1")))
-    const blocker = await admin.connect()
+    const blocker = await db.admin.connect()
     try {
       await blocker.query("BEGIN")
       await blocker.query(`SELECT 1 FROM "${store.schema}".tokens WHERE token = 'locked-1' FOR UPDATE`)
@@ -372,7 +360,7 @@ describe("PostgresTokenStore", () => {
   it("[PG6] a pool you own is shared by stores over different schemas, and never ended by them", async () => {
     const pool = adminPool(serverUrl())
     const [s1, s2] = [freshSchemaName("shared"), freshSchemaName("shared")]
-    schemas.push(s1, s2)
+    db.schemas.push(s1, s2)
     const a = await run(PostgresTokenStore.make({ pool, schema: s1 }))
     const b = await run(PostgresTokenStore.make({ pool, schema: s2 }))
     await run(a.insert(record("same")))
@@ -397,7 +385,7 @@ describe("PostgresTokenStore", () => {
 
   it("[PG5] the layer builds the store in a scope and ends its pool when the scope closes", async () => {
     const schema = freshSchemaName("layer")
-    schemas.push(schema)
+    db.schemas.push(schema)
     let service: TokenStore.Service | undefined
     const program = Effect.gen(function*() {
       const store = yield* TokenStore.TokenStore
