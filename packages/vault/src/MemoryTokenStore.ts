@@ -18,7 +18,12 @@
  *   hold, so no key is built per record), and hold the records themselves: a
  *   single record, a small array sorted by token, or a `Map` past 32. A
  *   customer's listing then reads no lookup per token in the primary map.
- *   About 800 B of heap per card token in all (docs/benchmarks.md).
+ * - The scope and due-date indexes are token lists: an add is an array push
+ *   and a removal only counts, the entry being dropped when the list is next
+ *   compacted (see `internal/tokenLists.ts`). A hash-set insert into a set of
+ *   a million tokens is a few cache misses, paid on every insert and every
+ *   record a durable adapter restores.
+ * - About 600 B of heap per card token in all (docs/benchmarks.md).
  *
  * @since 0.1.0
  */
@@ -26,6 +31,7 @@ import type { Group, IsoDate, Merchant, TokenRecord } from "@tokenvault/core"
 import { Effect, Layer } from "effect"
 import * as Buckets from "./internal/buckets.ts"
 import { insertSorted, lowerBound, removeSorted } from "./internal/sortedKeys.ts"
+import { TokenLists } from "./internal/tokenLists.ts"
 import * as TokenStore from "./TokenStore.ts"
 
 const SEP = "\u0000"
@@ -35,25 +41,11 @@ const MAX_ENTRIES = 2 ** 24
 
 const full = () => TokenStore.errors.unavailable("capacity: the memory store is full")
 
-const addTo = (index: Map<string, Set<string>>, key: string, token: string): void => {
-  let set = index.get(key)
-  if (set === undefined) {
-    set = new Set()
-    index.set(key, set)
-  }
-  set.add(token)
-}
-
-const removeFrom = (index: Map<string, Set<string>>, key: string, token: string): boolean => {
-  const set = index.get(key)
-  if (set === undefined) return false
-  set.delete(token)
-  if (set.size === 0) {
-    index.delete(key)
-    return true
-  }
-  return false
-}
+/** The scope a record is listed under among live tokens, or among tombstones. */
+const liveScope = (r: TokenRecord.TokenRecord): string | undefined => (r.status === "DELETED" ? undefined : r.scope)
+const deadScope = (r: TokenRecord.TokenRecord): string | undefined => (r.status === "DELETED" ? r.scope : undefined)
+/** The date a live record is due for purge on (tombstones are not due again). */
+const dueDate = (r: TokenRecord.TokenRecord): string | undefined => (r.status === "DELETED" ? undefined : r.retainUntil)
 
 /** True when an update leaves every indexed field alone, so the indexes need no work. */
 const sameIndexKeys = (a: TokenRecord.TokenRecord, b: TokenRecord.TokenRecord): boolean =>
@@ -119,10 +111,11 @@ export const makeRestorable = (options?: Options): Restorable => {
   const boundDigests = new Map<string, string | undefined>()
   const byCustomer: Buckets.Index<TokenRecord.TokenRecord> = new Map()
   const byFingerprint: Buckets.Index<TokenRecord.TokenRecord> = new Map()
-  /** Live tokens by scope, and tombstones by scope (a membership change moves both). */
-  const byScope = new Map<string, Set<string>>()
-  const deadByScope = new Map<string, Set<string>>()
-  const byDue = new Map<string, Set<string>>()
+  /** Live tokens by scope, tombstones by scope (a membership change moves both), live tokens by retention date. */
+  const byScope = new TokenLists((scope, token) => liveScope(records.get(token)!) === scope)
+  const deadByScope = new TokenLists((scope, token) => deadScope(records.get(token)!) === scope)
+  const byDue = new TokenLists((date, token) => dueDate(records.get(token)!) === date)
+  /** The keys of `byDue`, ascending. */
   const dueDates: Array<string> = []
   const merchants = new Map<string, TokenStore.MerchantEntry>()
   const prefixes = new Map<string, string>()
@@ -135,21 +128,33 @@ export const makeRestorable = (options?: Options): Restorable => {
     if (r.fingerprint !== undefined) Buckets.put(byFingerprint, r.scope, r.fingerprint, r)
   }
 
-  const index = (r: TokenRecord.TokenRecord): void => {
-    if (r.merchantRequestId !== undefined) byRequest.set(r.merchantId + SEP + r.merchantRequestId, r.token)
-    if (r.status === "DELETED") return addTo(deadByScope, r.scope, r.token)
-    addTo(byScope, r.scope, r.token)
-    putRecord(r)
-    if (!byDue.has(r.retainUntil)) insertSorted(dueDates, r.retainUntil)
-    addTo(byDue, r.retainUntil, r.token)
+  /** Moves `token` from list `from` to list `to` of `lists`, when they differ. */
+  const move = (lists: TokenLists, from: string | undefined, to: string | undefined, token: string): void => {
+    if (from === to) return
+    if (from !== undefined) lists.remove(from)
+    if (to !== undefined) lists.add(to, token)
   }
 
-  const unindex = (r: TokenRecord.TokenRecord): void => {
-    if (r.status === "DELETED") return void removeFrom(deadByScope, r.scope, r.token)
-    removeFrom(byScope, r.scope, r.token)
-    if (r.customerId !== undefined) Buckets.drop(byCustomer, r.scope, r.customerId, r.token)
-    if (r.fingerprint !== undefined) Buckets.drop(byFingerprint, r.scope, r.fingerprint, r.token)
-    if (removeFrom(byDue, r.retainUntil, r.token)) removeSorted(dueDates, r.retainUntil)
+  /**
+   * Brings the indexes from `before` (absent for a new record) to `after`, the
+   * record now in `records` (the token lists read it to tell their stale entries).
+   */
+  const reindex = (before: TokenRecord.TokenRecord | undefined, after: TokenRecord.TokenRecord): void => {
+    const token = after.token
+    if (after.merchantRequestId !== undefined) byRequest.set(after.merchantId + SEP + after.merchantRequestId, token)
+    move(byScope, before && liveScope(before), liveScope(after), token)
+    move(deadByScope, before && deadScope(before), deadScope(after), token)
+    const due = before && dueDate(before)
+    const nextDue = dueDate(after)
+    if (due !== nextDue) {
+      if (due !== undefined && byDue.remove(due)) removeSorted(dueDates, due)
+      if (nextDue !== undefined && byDue.add(nextDue, token)) insertSorted(dueDates, nextDue)
+    }
+    if (before !== undefined && before.status !== "DELETED") {
+      if (before.customerId !== undefined) Buckets.drop(byCustomer, before.scope, before.customerId, token)
+      if (before.fingerprint !== undefined) Buckets.drop(byFingerprint, before.scope, before.fingerprint, token)
+    }
+    if (after.status !== "DELETED") putRecord(after)
   }
 
   /** The ACTIVE token holding `r`'s card, customer and scope, other than `r` itself. */
@@ -171,15 +176,13 @@ export const makeRestorable = (options?: Options): Restorable => {
       return out instanceof TokenStore.TokenStoreError ? Effect.fail(out) : Effect.succeed(out)
     })
 
-  const page = (tokens: Iterable<string>, request: TokenStore.PageRequest): TokenStore.Page<TokenRecord.TokenRecord> => {
+  const page = (scope: string, request: TokenStore.PageRequest): TokenStore.Page<TokenRecord.TokenRecord> => {
     const limit = Math.max(1, Math.min(request.limit, maxPageSize))
-    const sorted = Array.from(tokens).sort()
-    const start = request.cursor === undefined ? 0 : lowerBound(sorted, request.cursor + SEP)
-    const slice = sorted.slice(start, start + limit)
-    return {
-      items: slice.map((t) => records.get(t)!),
-      cursor: start + limit < sorted.length ? slice[slice.length - 1] : undefined
-    }
+    // One more than the page: whether a next page exists.
+    const tokens = byScope.read(scope, request.cursor, limit + 1)
+    const more = tokens.length > limit
+    if (more) tokens.pop()
+    return { items: tokens.map((t) => records.get(t)!), cursor: more ? tokens[tokens.length - 1] : undefined }
   }
 
   const service: Omit<TokenStore.Service, "bindRequestId" | "getRequestKey"> = {
@@ -193,7 +196,7 @@ export const makeRestorable = (options?: Options): Restorable => {
         if (activeHolder(record) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")
         if (records.size >= capacity) return full()
         records.set(record.token, record)
-        index(record)
+        reindex(undefined, record)
         return undefined
       }),
     get: (token) => guard(() => records.get(token)),
@@ -216,18 +219,17 @@ export const makeRestorable = (options?: Options): Restorable => {
         }
         if (activeHolder(next) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")
         records.set(next.token, next)
-        unindex(current)
         if (current.merchantRequestId !== undefined && current.merchantRequestId !== next.merchantRequestId) {
           byRequest.delete(current.merchantId + SEP + current.merchantRequestId)
         }
-        index(next)
+        reindex(current, next)
         return undefined
       }),
     findByCustomer: (scope, customerId) =>
       guard(() => Buckets.sorted(Buckets.get(byCustomer, scope, customerId))),
     findByFingerprint: (scope, fingerprint) =>
       guard(() => Buckets.sorted(Buckets.get(byFingerprint, scope, fingerprint))),
-    listByScope: (scope, request) => guard(() => page(byScope.get(scope) ?? [], request)),
+    listByScope: (scope, request) => guard(() => page(scope, request)),
     dueForPurge: (onOrBefore: IsoDate.IsoDate, request) =>
       guard(() => {
         const limit = Math.max(1, Math.min(request.limit, maxPageSize))
@@ -237,14 +239,10 @@ export const makeRestorable = (options?: Options): Restorable => {
         for (let i = cDate === "" ? 0 : lowerBound(dueDates, cDate); i < dueDates.length; i++) {
           const date = dueDates[i]!
           if (date > onOrBefore) break
-          const tokens = Array.from(byDue.get(date)!).sort()
-          for (const t of tokens) {
-            if (date === cDate && t <= cToken) continue
-            items.push(records.get(t)!)
-            if (items.length === limit) {
-              const last = items[items.length - 1]!
-              return { items, cursor: last.retainUntil + SEP + last.token }
-            }
+          for (const t of byDue.read(date, date === cDate ? cToken : undefined, limit - items.length)) items.push(records.get(t)!)
+          if (items.length === limit) {
+            const last = items[items.length - 1]!
+            return { items, cursor: last.retainUntil + SEP + last.token }
           }
         }
         return { items, cursor: undefined }
@@ -276,7 +274,8 @@ export const makeRestorable = (options?: Options): Restorable => {
         const moved: Array<[TokenRecord.TokenRecord, TokenRecord.TokenRecord]> = []
         const rescope: Group.Rescope | undefined = change.rescope
         if (rescope !== undefined) {
-          for (const t of [...(byScope.get(rescope.from) ?? []), ...(deadByScope.get(rescope.from) ?? [])]) {
+          const all = (lists: TokenLists) => lists.read(rescope.from, undefined, lists.size(rescope.from))
+          for (const t of [...all(byScope), ...all(deadByScope)]) {
             const r = records.get(t)!
             if (r.merchantId !== rescope.owner) continue
             moved.push([r, { ...r, scope: rescope.to, version: r.version + 1 }])
@@ -291,9 +290,8 @@ export const makeRestorable = (options?: Options): Restorable => {
           }
         }
         for (const [current, next] of moved) {
-          unindex(current)
           records.set(next.token, next)
-          index(next)
+          reindex(current, next)
         }
         merchants.set(change.merchantId, { ...merchant, groupId: change.groupId })
         return moved.length
@@ -327,7 +325,7 @@ export const makeRestorable = (options?: Options): Restorable => {
     if (records.has(record.token)) return TokenStore.errors.duplicate("token")
     if (records.size >= capacity) return full()
     records.set(record.token, record)
-    index(record)
+    reindex(undefined, record)
     return undefined
   }
   return { store: { ...service, ...requestKeys }, restore, records }

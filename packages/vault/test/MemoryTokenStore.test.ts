@@ -7,6 +7,7 @@
 import type { Group, IsoDate, TokenRecord } from "@tokenvault/core"
 import { Effect, Result } from "effect"
 import { describe, expect, it } from "vitest"
+import { TokenLists } from "../src/internal/tokenLists.ts"
 import * as MemoryTokenStore from "../src/MemoryTokenStore.ts"
 import * as TokenStore from "../src/TokenStore.ts"
 import { fc, fcParams, makeRecord } from "./helpers.ts"
@@ -353,6 +354,38 @@ describe("MemoryTokenStore indexes", () => {
         }
       }),
       fcParams(100)
+    )
+  })
+})
+
+describe("MemoryTokenStore token lists (scope and due-date indexes)", () => {
+  it("[GROUP-ACCESS][RETENTION-PURGE] random moves between keys: every read, whole or paged, is the model's tokens under the key in order, stale entries and repeats skipped, compacted or not", async () => {
+    const keys = ["a", "b", "c"] as const
+    const moveArb = fc.record({ token: fc.integer({ min: 0, max: 9 }).map((n) => `t${n}`), to: fc.constantFrom(undefined, ...keys) })
+    await fc.assert(
+      fc.property(fc.array(moveArb, { maxLength: 80 }), fc.constantFrom(0, 3, 32), fc.integer({ min: 1, max: 4 }), (moves, slack, limit) => {
+        // The owner's records: which key each token is under now.
+        const model = new Map<string, string | undefined>()
+        const lists = new TokenLists((key, token) => model.get(token) === key, slack)
+        for (const { to, token } of moves) {
+          const from = model.get(token)
+          if (from === to) continue
+          model.set(token, to)
+          if (from !== undefined) expect(lists.remove(from)).toBe(![...model.values()].includes(from))
+          if (to !== undefined) lists.add(to, token)
+          for (const key of keys) {
+            const expected = [...model].filter(([, k]) => k === key).map(([t]) => t).sort()
+            expect(lists.size(key)).toBe(expected.length)
+            expect(lists.read(key, undefined, 100)).toEqual(expected)
+            const paged: Array<string> = []
+            for (let page = lists.read(key, undefined, limit); page.length > 0; page = lists.read(key, page[page.length - 1], limit)) {
+              paged.push(...page)
+            }
+            expect(paged).toEqual(expected)
+          }
+        }
+      }),
+      fcParams(200)
     )
   })
 })
