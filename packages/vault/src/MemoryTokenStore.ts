@@ -47,6 +47,12 @@ const deadScope = (r: TokenRecord.TokenRecord): string | undefined => (r.status 
 /** The date a live record is due for purge on (tombstones are not due again). */
 const dueDate = (r: TokenRecord.TokenRecord): string | undefined => (r.status === "DELETED" ? undefined : r.retainUntil)
 
+/** A key bound with `bindRequestId`, and the digest of the request that bound it. */
+interface BoundKey {
+  readonly token: string
+  readonly requestDigest: string | undefined
+}
+
 /** True when an update leaves every indexed field alone, so the indexes need no work. */
 const sameIndexKeys = (a: TokenRecord.TokenRecord, b: TokenRecord.TokenRecord): boolean =>
   a.status === b.status && a.scope === b.scope && a.customerId === b.customerId && a.fingerprint === b.fingerprint &&
@@ -106,9 +112,27 @@ export const makeRestorable = (options?: Options): Restorable => {
   const maxPageSize = options?.maxPageSize ?? 1000
   const capacity = Math.min(options?.capacity ?? MAX_ENTRIES, MAX_ENTRIES)
   const records = new Map<string, TokenRecord.TokenRecord>()
-  const byRequest = new Map<string, string>()
-  /** The digests of keys bound with `bindRequestId` (also in `byRequest`); a record's own key has its digest on the record. */
-  const boundDigests = new Map<string, string | undefined>()
+  /**
+   * Idempotency keys by merchant, then request id: a record's own key (its token; the digest is on the record)
+   * or a key bound with `bindRequestId`. Two levels, so no key string is built and kept per record.
+   */
+  const byRequest = new Map<string, Map<string, string | BoundKey>>()
+  let requestKeyCount = 0
+  const requestKey = (merchantId: string, merchantRequestId: string): string | BoundKey | undefined =>
+    byRequest.get(merchantId)?.get(merchantRequestId)
+  const setRequestKey = (merchantId: string, merchantRequestId: string, entry: string | BoundKey): void => {
+    let keys = byRequest.get(merchantId)
+    if (keys === undefined) byRequest.set(merchantId, keys = new Map())
+    const before = keys.size
+    keys.set(merchantRequestId, entry)
+    requestKeyCount += keys.size - before
+  }
+  const deleteRequestKey = (merchantId: string, merchantRequestId: string): void => {
+    const keys = byRequest.get(merchantId)
+    if (keys === undefined || !keys.delete(merchantRequestId)) return
+    requestKeyCount--
+    if (keys.size === 0) byRequest.delete(merchantId)
+  }
   const byCustomer: Buckets.Index<TokenRecord.TokenRecord> = new Map()
   const byFingerprint: Buckets.Index<TokenRecord.TokenRecord> = new Map()
   /** Live tokens by scope, tombstones by scope (a membership change moves both), live tokens by retention date. */
@@ -141,7 +165,9 @@ export const makeRestorable = (options?: Options): Restorable => {
    */
   const reindex = (before: TokenRecord.TokenRecord | undefined, after: TokenRecord.TokenRecord): void => {
     const token = after.token
-    if (after.merchantRequestId !== undefined) byRequest.set(after.merchantId + SEP + after.merchantRequestId, token)
+    if (after.merchantRequestId !== undefined && after.merchantRequestId !== before?.merchantRequestId) {
+      setRequestKey(after.merchantId, after.merchantRequestId, token)
+    }
     move(byScope, before && liveScope(before), liveScope(after), token)
     move(deadByScope, before && deadScope(before), deadScope(after), token)
     const due = before && dueDate(before)
@@ -190,7 +216,7 @@ export const makeRestorable = (options?: Options): Restorable => {
     insert: (record) =>
       guardEither(() => {
         if (records.has(record.token)) return TokenStore.errors.duplicate("token")
-        if (record.merchantRequestId !== undefined && byRequest.has(record.merchantId + SEP + record.merchantRequestId)) {
+        if (record.merchantRequestId !== undefined && requestKey(record.merchantId, record.merchantRequestId) !== undefined) {
           return TokenStore.errors.duplicate("merchantRequestId")
         }
         if (activeHolder(record) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")
@@ -202,9 +228,8 @@ export const makeRestorable = (options?: Options): Restorable => {
     get: (token) => guard(() => records.get(token)),
     getByRequestId: (merchantId, merchantRequestId) =>
       guard(() => {
-        const key = merchantId + SEP + merchantRequestId
-        const token = byRequest.get(key)
-        return token === undefined || boundDigests.has(key) ? undefined : records.get(token)
+        const key = requestKey(merchantId, merchantRequestId)
+        return typeof key === "string" ? records.get(key) : undefined
       }),
     update: (next) =>
       guardEither(() => {
@@ -220,7 +245,7 @@ export const makeRestorable = (options?: Options): Restorable => {
         if (activeHolder(next) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")
         records.set(next.token, next)
         if (current.merchantRequestId !== undefined && current.merchantRequestId !== next.merchantRequestId) {
-          byRequest.delete(current.merchantId + SEP + current.merchantRequestId)
+          deleteRequestKey(current.merchantId, current.merchantRequestId)
         }
         reindex(current, next)
         return undefined
@@ -304,21 +329,19 @@ export const makeRestorable = (options?: Options): Restorable => {
   const requestKeys: Pick<TokenStore.Service, "bindRequestId" | "getRequestKey"> = {
     bindRequestId: (bound) =>
       guardEither(() => {
-        const key = bound.merchantId + SEP + bound.merchantRequestId
         if (!records.has(bound.token)) return TokenStore.errors.notFound()
-        if (byRequest.has(key)) return TokenStore.errors.duplicate("merchantRequestId")
-        if (byRequest.size >= capacity) return full()
-        byRequest.set(key, bound.token)
-        boundDigests.set(key, bound.requestDigest)
+        if (requestKey(bound.merchantId, bound.merchantRequestId) !== undefined) return TokenStore.errors.duplicate("merchantRequestId")
+        if (requestKeyCount >= capacity) return full()
+        setRequestKey(bound.merchantId, bound.merchantRequestId, { token: bound.token, requestDigest: bound.requestDigest })
         return undefined
       }),
     getRequestKey: (merchantId, merchantRequestId) =>
       guard((): TokenStore.RequestKey | undefined => {
-        const key = merchantId + SEP + merchantRequestId
-        const token = byRequest.get(key)
-        if (token === undefined) return undefined
-        const requestDigest = boundDigests.has(key) ? boundDigests.get(key) : records.get(token)!.requestDigest
-        return { merchantId, merchantRequestId, token, requestDigest }
+        const key = requestKey(merchantId, merchantRequestId)
+        if (key === undefined) return undefined
+        return typeof key === "string"
+          ? { merchantId, merchantRequestId, token: key, requestDigest: records.get(key)!.requestDigest }
+          : { merchantId, merchantRequestId, token: key.token, requestDigest: key.requestDigest }
       })
   }
   const restore = (record: TokenRecord.TokenRecord): TokenStore.TokenStoreError | undefined => {
