@@ -75,6 +75,13 @@ export interface Options {
   readonly batchWindowMs?: number | undefined
   /** The most bytes one commit writes (default 8 MiB). */
   readonly maxBatchBytes?: number | undefined
+  /**
+   * The most operations one commit carries (default 32). With more concurrent writers than this, commits
+   * alternate between groups: while one group's write is on the disk, the callers of the group before it
+   * run on, so the vault's CPU work and the disk overlap instead of taking turns (docs/file-store.md). A
+   * disk whose sync takes several milliseconds is better served by larger groups.
+   */
+  readonly maxBatchOperations?: number | undefined
   /** The largest page a query returns (default 1000). */
   readonly maxPageSize?: number | undefined
   /** Automatic compaction thresholds, or `false` to compact only by hand. */
@@ -189,6 +196,7 @@ const resolve = (options: Options | undefined): Config => {
     groupCommit: options?.groupCommit ?? true,
     batchWindowMs: options?.batchWindowMs ?? 2,
     maxBatchBytes: options?.maxBatchBytes ?? 8 * 1024 * 1024,
+    maxBatchOperations: options?.maxBatchOperations ?? 32,
     maxPageSize: options?.maxPageSize ?? 1000,
     autoCompact: auto === false
       ? false

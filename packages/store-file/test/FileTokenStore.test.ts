@@ -121,6 +121,36 @@ describe("FileTokenStore basics", () => {
     await run(again.close())
   })
 
+  it("[R1] group commit pipelines: a group carries at most maxBatchOperations, and the next group's write starts before the last group's callers run on", async () => {
+    const events: Array<string> = []
+    let recording = false
+    const recordingFs: FileSystem.FileSystem = {
+      ...FileSystem.node,
+      open: async (p, mode, options) => {
+        const h = await FileSystem.node.open(p, mode, options)
+        return {
+          ...h,
+          write: (...args) => {
+            if (recording) events.push("write")
+            return h.write(...args)
+          }
+        }
+      }
+    }
+    const store = await run(FileTokenStore.open(tempDir("pipeline"), { fileSystem: recordingFs, maxBatchOperations: 2 }))
+    recording = true
+    const records = Array.from({ length: 6 }, (_, i) => record(i))
+    await run(Effect.forEach(records, (r) => Effect.tap(store.insert(r), () => Effect.sync(() => events.push("acknowledged"))), { concurrency: 6, discard: true }))
+    recording = false
+    const stats = await run(store.stats())
+    expect(stats.committedOperations).toBe(6)
+    expect(stats.commits).toBeGreaterThanOrEqual(3)
+    // The second group's write was issued before any caller of the first group went on.
+    expect(events.indexOf("acknowledged")).toBeGreaterThan(events.indexOf("write", events.indexOf("write") + 1))
+    for (const r of records) expect(await run(store.get(r.token))).toEqual(r)
+    await run(store.close())
+  })
+
   it("[R1] a read waits for the fsync of every write it could have observed, and only for those", async () => {
     // The durability point (the journal's O_DSYNC write, or an fdatasync) held until released: writes stay undurable meanwhile.
     let held: Array<() => void> | undefined

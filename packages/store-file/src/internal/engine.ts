@@ -50,6 +50,7 @@ export interface Config {
   readonly groupCommit: boolean
   readonly batchWindowMs: number
   readonly maxBatchBytes: number
+  readonly maxBatchOperations: number
   readonly maxPageSize: number
   readonly autoCompact: { readonly minDeadBytes: number; readonly deadRatio: number } | false
   readonly fs: FileSystem.FileSystem
@@ -502,7 +503,7 @@ export class Engine {
     if (!this.config.groupCommit) return this.queue.splice(0, 1)
     let bytes = 0
     let n = 0
-    while (n < this.queue.length && (n === 0 || bytes < this.config.maxBatchBytes)) {
+    while (n < this.queue.length && (n === 0 || (n < this.config.maxBatchOperations && bytes < this.config.maxBatchBytes))) {
       for (const p of this.queue[n]!.payloads) bytes += frameSize(p.length)
       n++
     }
@@ -540,7 +541,14 @@ export class Engine {
     }
     let n = 0
     while (n < this.waiters.length && this.waiters[n]!.ticket <= this.durableTicket) n++
-    for (const w of this.waiters.splice(0, n)) w.resume(Effect.void)
+    if (n === 0) return
+    // Woken, a fiber runs on at once, up to its next write: woken here, the callers of a whole group would run
+    // before the committer takes the next group. Woken after it (the committer goes on in this microtask
+    // chain), the next group's write is on the disk while they run.
+    const woken = this.waiters.splice(0, n)
+    setImmediate(() => {
+      for (const w of woken) w.resume(Effect.void)
+    })
   }
 
   /** Poisons the store: every waiter fails, every later call is refused until reopened. */
