@@ -9,9 +9,11 @@
  * 1. In one synchronous step the operation is encoded, checked and applied to
  *    the indexes (the memory store's own checks: a refused operation changes
  *    nothing and writes nothing), given a ticket and queued.
- * 2. The committer takes every queued frame, writes them with one positional
- *    write, `fdatasync`s once and then releases every waiter whose ticket is
- *    covered.
+ * 2. The committer takes up to `maxBatchOperations` queued operations, writes
+ *    their frames with one positional `O_DSYNC` write, issues the next
+ *    group's write, and then wakes every waiter whose ticket is covered (a
+ *    woken fiber runs on at once, so waking first would keep the disk idle
+ *    while the group's callers run).
  * 3. Any answer, a read's included, is released only when every write it
  *    could have observed is durable: a reader never sees data a crash could
  *    take back. What a read could have observed: the writes of the records
