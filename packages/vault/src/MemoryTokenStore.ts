@@ -23,7 +23,7 @@
  *   compacted (see `internal/tokenLists.ts`). A hash-set insert into a set of
  *   a million tokens is a few cache misses, paid on every insert and every
  *   record a durable adapter restores.
- * - About 600 B of heap per card token in all (docs/benchmarks.md).
+ * - About 650 B of heap per card token in all (docs/benchmarks.md).
  *
  * @since 0.1.0
  */
