@@ -90,6 +90,21 @@ describe("MemoryTokenStore request keys", () => {
     expect(await fail(keyOf("m1", "req-2"))).toMatchObject({ _tag: "Unavailable" })
     expect(await fail(bind({ ...bound, merchantRequestId: "req-3" }))).toMatchObject({ _tag: "Unavailable" })
   })
+
+  it("[IDEMPOTENCY] an update that changes a record's merchant or request id registers its own key under the new pair; a changed request id frees the old one", async () => {
+    const store = MemoryTokenStore.make()
+    const a = makeRecord({ merchantId: "m2", scope: "merchant:m2", merchantRequestId: "req-1", requestDigest: "d1" })
+    await run(store.insert(a))
+    const moved = { ...a, merchantId: "m1", version: 2 }
+    await run(store.update(moved))
+    expect(await run(store.getByRequestId("m1", "req-1"))).toEqual(moved)
+    expect(await run(store.getRequestKey("m1", "req-1"))).toEqual({ merchantId: "m1", merchantRequestId: "req-1", token: a.token, requestDigest: "d1" })
+    const renamed = { ...moved, merchantRequestId: "req-2", version: 3 }
+    await run(store.update(renamed))
+    expect(await run(store.getByRequestId("m1", "req-2"))).toEqual(renamed)
+    expect(await run(store.getByRequestId("m1", "req-1"))).toBeUndefined()
+    await run(store.insert(makeRecord({ merchantRequestId: "req-1" })))
+  })
 })
 
 describe("MemoryTokenStore constraints", () => {
@@ -359,7 +374,7 @@ describe("MemoryTokenStore indexes", () => {
 })
 
 describe("MemoryTokenStore token lists (scope and due-date indexes)", () => {
-  it("[GROUP-ACCESS][RETENTION-PURGE] random moves between keys: every read, whole or paged, is the model's tokens under the key in order, stale entries and repeats skipped, compacted or not", async () => {
+  it("[GROUP-ACCESS][RETENTION-PURGE] random moves between keys: every read, whole or paged, is the model's tokens under the key in order, stale entries and repeats skipped, and a list never holds more than twice its tokens plus the slack", async () => {
     const keys = ["a", "b", "c"] as const
     const moveArb = fc.record({ token: fc.integer({ min: 0, max: 9 }).map((n) => `t${n}`), to: fc.constantFrom(undefined, ...keys) })
     await fc.assert(
@@ -376,6 +391,8 @@ describe("MemoryTokenStore token lists (scope and due-date indexes)", () => {
           for (const key of keys) {
             const expected = [...model].filter(([, k]) => k === key).map(([t]) => t).sort()
             expect(lists.size(key)).toBe(expected.length)
+            // Memory, and what a reader skips, stay linear in the tokens under the key.
+            expect(lists.entries(key)).toBeLessThanOrEqual(2 * expected.length + slack)
             expect(lists.read(key, undefined, 100)).toEqual(expected)
             const paged: Array<string> = []
             for (let page = lists.read(key, undefined, limit); page.length > 0; page = lists.read(key, page[page.length - 1], limit)) {
@@ -386,6 +403,28 @@ describe("MemoryTokenStore token lists (scope and due-date indexes)", () => {
         }
       }),
       fcParams(200)
+    )
+  })
+
+  it("[GROUP-ACCESS][RETENTION-PURGE] a list that only loses tokens (deletions, purges, a scope re-scoped away) compacts too: never more than twice its tokens plus the slack", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 60 }), fc.constantFrom(0, 3, 32), (n, leaving, slack) => {
+        const model = new Map<string, string | undefined>()
+        const lists = new TokenLists((key, token) => model.get(token) === key, slack)
+        for (let i = 0; i < n; i++) {
+          model.set(`t${i}`, "a")
+          lists.add("a", `t${i}`)
+        }
+        for (let i = 0; i < Math.min(leaving, n); i++) {
+          model.set(`t${i}`, undefined)
+          lists.remove("a")
+          const live = n - i - 1
+          expect(lists.size("a")).toBe(live)
+          expect(lists.entries("a")).toBeLessThanOrEqual(2 * live + slack)
+        }
+        expect(lists.read("a", undefined, n)).toEqual([...model].filter(([, k]) => k === "a").map(([t]) => t).sort())
+      }),
+      fcParams(100)
     )
   })
 })

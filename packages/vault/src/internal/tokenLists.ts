@@ -16,10 +16,11 @@
  *   removes; the owner adds a token only when it comes under the key and
  *   removes it only when it leaves).
  * - `items` holds every live token at least once, plus stale entries (tokens
- *   that left) and repeats (tokens that left and came back); there are at
- *   most `2 × live + slack` entries, so memory stays linear in `live`, and a
- *   compaction (drop stale, sort, drop repeats) is paid for by the adds
- *   before it.
+ *   that left) and repeats (tokens that left and came back); an add or a
+ *   removal that leaves more than `2 × live + slack` entries compacts the
+ *   list (drop stale, sort, drop repeats), so memory and a reader's skipping
+ *   stay linear in `live`, and each compaction is paid for by the `live`
+ *   adds or removals before it.
  * - When `sorted`, `items` is in ascending order, so a page resumes by binary
  *   search and repeats are adjacent. Readers sort in place, once, after adds.
  *
@@ -54,7 +55,7 @@ export class TokenLists {
    */
   constructor(private readonly isLive: (key: string, token: string) => boolean, private readonly slack = 32) {}
 
-  /** Adds `token`, which has just come under `key`; true when `key` is new. */
+  /** Adds `token`, which has just come under `key` (call it once the record is current); true when `key` is new. */
   add(key: string, token: string): boolean {
     const list = this.lists.get(key)
     if (list === undefined) {
@@ -69,18 +70,30 @@ export class TokenLists {
     return false
   }
 
-  /** Counts one token off `key`, which it has just left; true when `key` is left empty (and dropped). */
+  /**
+   * Counts one token off `key`, which it has just left (call it once the
+   * record is current); true when `key` is left empty (and dropped).
+   */
   remove(key: string): boolean {
     const list = this.lists.get(key)
     if (list === undefined) return false
-    if (--list.live > 0) return false
-    this.lists.delete(key)
-    return true
+    if (--list.live === 0) {
+      this.lists.delete(key)
+      return true
+    }
+    // A list that only loses tokens (deletions, purges, a scope emptied by re-scoping) compacts here.
+    if (list.items.length > 2 * list.live + this.slack) this.compact(key, list)
+    return false
   }
 
   /** How many tokens are under `key`. */
   size(key: string): number {
     return this.lists.get(key)?.live ?? 0
+  }
+
+  /** How many entries the list of `key` holds, stale ones and repeats included (at most `2 × size + slack`). */
+  entries(key: string): number {
+    return this.lists.get(key)?.items.length ?? 0
   }
 
   /** The tokens under `key` in ascending order, after `after` when given, at most `limit`. */
