@@ -9,10 +9,11 @@
  * **Capacity and layout**
  *
  * - A V8 `Map` or `Set` holds at most 2^24 (16,777,216) entries and throws a
- *   `RangeError` past it. Every index here has at most one entry per token
- *   (tombstones included) or per idempotency key, so the store refuses the
- *   insert or key binding that would pass 2^24 with a typed `Unavailable`
- *   error instead. Larger sets of tokens need a durable adapter.
+ *   `RangeError` past it. Every map and set here has at most one entry per
+ *   token (tombstones included) or per idempotency key, so the store refuses
+ *   the insert or key binding that would pass 2^24 with a typed `Unavailable`
+ *   error instead. Larger sets of tokens need a durable adapter. (The token
+ *   lists below are arrays of at most twice their tokens, plus 32.)
  * - Records are kept as given. The customer and fingerprint indexes are keyed
  *   by scope, then by customer or fingerprint (strings the records already
  *   hold, so no key is built per record), and hold the records themselves: a
@@ -165,7 +166,7 @@ export const makeRestorable = (options?: Options): Restorable => {
    */
   const reindex = (before: TokenRecord.TokenRecord | undefined, after: TokenRecord.TokenRecord): void => {
     const token = after.token
-    if (after.merchantRequestId !== undefined && after.merchantRequestId !== before?.merchantRequestId) {
+    if (after.merchantRequestId !== undefined && (after.merchantRequestId !== before?.merchantRequestId || after.merchantId !== before.merchantId)) {
       setRequestKey(after.merchantId, after.merchantRequestId, token)
     }
     move(byScope, before && liveScope(before), liveScope(after), token)
