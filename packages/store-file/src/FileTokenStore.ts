@@ -69,14 +69,14 @@ export interface AutoCompact {
 export interface Options {
   /** Default `"fsync"`. */
   readonly durability?: Durability | undefined
-  /** Write every queued operation with one write and one fsync (default `true`); `false` gives one fsync per operation. */
+  /** Write queued operations in groups, one write and one fsync a group (default `true`); `false` gives one fsync per operation. */
   readonly groupCommit?: boolean | undefined
   /** For `"batch"`: how long the committer waits to gather writers (default 2 ms). */
   readonly batchWindowMs?: number | undefined
   /** The most bytes one commit writes (default 8 MiB). */
   readonly maxBatchBytes?: number | undefined
   /**
-   * The most operations one commit carries (default 32). With more concurrent writers than this, commits
+   * The most operations one commit carries (default 32; below 1 counts as 1). With more concurrent writers than this, commits
    * alternate between groups: while one group's write is on the disk, the callers of the group before it
    * run on, so the vault's CPU work and the disk overlap instead of taking turns (docs/file-store.md). A
    * disk whose sync takes several milliseconds is better served by larger groups.

@@ -9,11 +9,13 @@
  * 1. In one synchronous step the operation is encoded, checked and applied to
  *    the indexes (the memory store's own checks: a refused operation changes
  *    nothing and writes nothing), given a ticket and queued.
- * 2. The committer takes up to `maxBatchOperations` queued operations, writes
- *    their frames with one positional `O_DSYNC` write, issues the next
- *    group's write, and then wakes every waiter whose ticket is covered (a
- *    woken fiber runs on at once, so waking first would keep the disk idle
- *    while the group's callers run).
+ * 2. The committer takes up to `maxBatchOperations` queued operations and
+ *    writes their frames with one positional write (`O_DSYNC` in the durable
+ *    modes). It wakes the waiters whose tickets that covers in a
+ *    `setImmediate`, after it has gone on to the next group: a woken fiber
+ *    runs on at once, so waking them first would keep the disk idle while
+ *    the group's callers run (in `"batch"` mode the committer first waits
+ *    `batchWindowMs`, so they run before the next write).
  * 3. Any answer, a read's included, is released only when every write it
  *    could have observed is durable: a reader never sees data a crash could
  *    take back. What a read could have observed: the writes of the records
