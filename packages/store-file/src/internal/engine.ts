@@ -11,7 +11,7 @@
  *    nothing and writes nothing), given a ticket and queued.
  * 2. The committer takes up to `maxBatchOperations` queued operations and
  *    writes their frames with one positional write (`O_DSYNC` in the durable
- *    modes). It wakes the waiters whose tickets that covers in a
+ *    modes). It wakes the waiters whose tickets the write covers in a
  *    `setImmediate`, after it has gone on to the next group: a woken fiber
  *    runs on at once, so waking them first would keep the disk idle while
  *    the group's callers run (in `"batch"` mode the committer first waits
