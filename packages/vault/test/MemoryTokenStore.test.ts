@@ -374,10 +374,10 @@ describe("MemoryTokenStore indexes", () => {
 })
 
 describe("MemoryTokenStore token lists (scope and due-date indexes)", () => {
-  it("[GROUP-ACCESS][RETENTION-PURGE] random moves between keys: every read, whole or paged, is the model's tokens under the key in order, stale entries and repeats skipped, and a list never holds more than twice its tokens plus the slack", async () => {
+  it("[GROUP-ACCESS][RETENTION-PURGE] random moves between keys: every read, whole or paged, is the model's tokens under the key in order, stale entries and repeats skipped, and a list never holds more than twice its tokens plus the slack", () => {
     const keys = ["a", "b", "c"] as const
     const moveArb = fc.record({ token: fc.integer({ min: 0, max: 9 }).map((n) => `t${n}`), to: fc.constantFrom(undefined, ...keys) })
-    await fc.assert(
+    fc.assert(
       fc.property(fc.array(moveArb, { maxLength: 80 }), fc.constantFrom(0, 3, 32), fc.integer({ min: 1, max: 4 }), (moves, slack, limit) => {
         // The owner's records: which key each token is under now.
         const model = new Map<string, string | undefined>()
