@@ -51,7 +51,7 @@ export class TokenLists {
 
   /**
    * @param isLive Whether `token` is under `key` now (reads the current record).
-   * @param slack Stale entries allowed beyond `live` before an add compacts the list.
+   * @param slack Stale entries allowed beyond `live` before an add or a removal compacts the list.
    */
   constructor(private readonly isLive: (key: string, token: string) => boolean, private readonly slack = 32) {}
 
