@@ -86,7 +86,9 @@ const checkedKey = (date: IsoDate): number => {
 const checkYearMonth = (year: number, month: number): void =>
   ensure(isYear(year) && isMonth(month), "A year and month", "a year 0000–9999 and a month 1–12", isYear(year) ? month : year)
 
-const pad = (n: number, w: number): string => String(n).padStart(w, "0")
+/** `n` (a valid year, month or day) zero-padded to `width` digits, without `padStart` on the common widths. */
+const pad = (n: number, width: 2 | 4): string =>
+  width === 2 ? (n < 10 ? "0" + n : "" + n) : n >= 1000 ? "" + n : String(n).padStart(4, "0")
 
 /**
  * Builds an {@link IsoDate} from parts, checking them: integer year in

@@ -200,6 +200,7 @@ export const parse = (u: unknown): Result.Result<{ readonly token: string; reado
   if (typeof u !== "string" || u.length === 0 || u.length > 64) {
     return Result.fail(TokenError.make("TOKEN_MALFORMED"))
   }
-  const matching = names.filter((n) => formats[n].pattern.test(u))
+  const matching: Array<Name> = []
+  for (const n of names) if (formats[n].pattern.test(u)) matching.push(n)
   return matching.length === 0 ? Result.fail(TokenError.make("TOKEN_MALFORMED")) : Result.succeed({ token: u, formats: matching })
 }
