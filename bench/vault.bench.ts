@@ -33,7 +33,8 @@ const openStubbedCrypto = () =>
     CardCrypto.CardCrypto,
     Effect.gen(function*() {
       const real = yield* CardCrypto.CardCrypto
-      return { ...real, open: () => Effect.succeed(Plaintext.make(`C:${luhnPan(0)}`)) }
+      const card = () => Plaintext.make(`C:${luhnPan(0)}`)
+      return { ...real, open: () => Effect.sync(card), openUnsafe: card }
     })
   ).pipe(Layer.provide(singleKeyCrypto()))
 

@@ -24,6 +24,8 @@ it("catches a store that ignores compare-and-set [DELETE-IRREVERSIBLE] [STATUS-T
 
 it("catches a store whose compare-and-set is not atomic [DELETE-IRREVERSIBLE] [STATUS-TRANSITIONS]", () => catches(S.nonAtomicCompareAndSet))
 
+it("catches a store whose synchronous reads go stale [DELETE-IRREVERSIBLE] [STATUS-TRANSITIONS]", () => catches(S.stalePeek))
+
 it("catches a store that forgets a tombstone [DELETE-IRREVERSIBLE]", () => catches(S.forgetsTombstone))
 
 it("catches a store that reissues a deleted value [DELETE-IRREVERSIBLE]", () => catches(S.reissuesDeletedValue))

@@ -2,7 +2,8 @@
  * The whole-state check: every record by token and by request id, every
  * request key (a record's own or a bound one), every
  * merchant, every group, every scope's listing and the purge index equal
- * the model. It runs after every command sequence and after every reopen,
+ * the model, and so do the synchronous reads (`peek`) of a store that
+ * offers them. It runs after every command sequence and after every reopen,
  * so a write that was acknowledged and then lost is caught even when no
  * later command reads it.
  *
@@ -31,8 +32,18 @@ export const verifyState = async (model: Model.Model, real: Model.Real, when: st
   for (const token of tokens) {
     const what = `get(${token}) ${when}`
     sameRecord(await expectSuccess(what, () => store.get(token)), model.records.get(token), what)
+    // A store's synchronous reads, when it offers them, answer what its effectful ones do.
+    if (store.peek !== undefined) sameRecord(store.peek.record(token), model.records.get(token), `peek.record(${token}) ${when}`)
   }
   const merchants = new Set<string>([...pools.merchants, ...model.merchants.keys()])
+  if (store.peek !== undefined) {
+    for (const merchantId of merchants) {
+      const what = `peek.merchant(${merchantId}) ${when}`
+      const expected = model.merchants.get(merchantId)
+      const actual = store.peek.merchant(merchantId)
+      sameMerchants(actual === undefined ? [] : [actual], expected === undefined ? [] : [expected], what, ["GROUP-MEMBERSHIP", "MERCHANT-PREFIX"])
+    }
+  }
   for (const merchantId of merchants) {
     for (const requestId of pools.requestIds) {
       const what = `getByRequestId(${merchantId}, ${requestId}) ${when}`

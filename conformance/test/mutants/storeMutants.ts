@@ -3,6 +3,7 @@
  * and breaks one obligation of the `TokenStore` port.
  */
 import type { TokenRecord } from "@tokenvault/core"
+import * as MemoryTokenStore from "@tokenvault/vault/MemoryTokenStore"
 import type * as TokenStore from "@tokenvault/vault/TokenStore"
 import { Effect } from "effect"
 import * as DurableMemoryStore from "../fixtures/DurableMemoryStore.ts"
@@ -27,6 +28,22 @@ export const ignoresCompareAndSet = store(
         Effect.flatMap(r.current().get(next.token), (current) =>
           current === undefined ? r.current().update(next) : r.current().update({ ...next, version: current.version + 1 }))
     }))
+)
+
+/** `peek` answers the version first inserted: a cache of the synchronous reads that no update refreshes. */
+export const stalePeek = store(
+  "stale-peek",
+  "peek.record() answers a record's first version, so a synchronous reader misses every update after the insert",
+  ["DELETE-IRREVERSIBLE", "STATUS-TRANSITIONS"],
+  () => {
+    const inner = MemoryTokenStore.make()
+    const first = new Map<string, TokenRecord.TokenRecord>()
+    return {
+      ...inner,
+      insert: (record) => Effect.tap(inner.insert(record), () => Effect.sync(() => first.set(record.token, record))),
+      peek: { record: (token) => first.get(token), merchant: (merchantId) => inner.peek?.merchant(merchantId) }
+    }
+  }
 )
 
 /** The check and the write of compare-and-set are two steps, with a yield between them. */

@@ -208,6 +208,8 @@ const resolve = (options: Options | undefined): Config => {
 
 const service = (engine: Engine): FileTokenStore => {
   const ix = engine.index
+  // The index is a memory store, which always offers synchronous reads.
+  const indexPeek = ix.peek!
   return {
     capabilities: {
       name: "file",
@@ -222,6 +224,10 @@ const service = (engine: Engine): FileTokenStore => {
     createGroup: (groupId) => engine.write(() => engine.prepareCreateGroup(groupId)),
     changeMembership: (change) => engine.write(() => engine.prepareMembership(change)),
     bindRequestId: (key) => engine.write(() => engine.prepareBind(key)),
+    peek: {
+      record: (token) => engine.peek(indexPeek.record(token), engine.recordObserved),
+      merchant: (merchantId) => engine.peek(indexPeek.merchant(merchantId), engine.metaObserved)
+    },
     get: (token) => engine.read(ix.get(token), engine.recordObserved),
     getByRequestId: (merchantId, merchantRequestId) => engine.read(ix.getByRequestId(merchantId, merchantRequestId), engine.recordObserved),
     getRequestKey: (merchantId, merchantRequestId) => engine.read(ix.getRequestKey(merchantId, merchantRequestId), engine.keyObserved),

@@ -84,6 +84,12 @@ export interface Service {
    */
   readonly open: (sealed: TokenRecord.Sealed, aad: string) => Effect.Effect<Plaintext.Plaintext, CardCryptoError>
   /**
+   * Optional: `open` run synchronously, for adapters whose keys are in memory. It answers
+   * what `open` succeeds with, or `undefined` on any failure; the caller then takes `open`,
+   * which gives the typed error. The vault's read-only hot path uses it.
+   */
+  readonly openUnsafe?: ((sealed: TokenRecord.Sealed, aad: string) => Plaintext.Plaintext | undefined) | undefined
+  /**
    * A keyed MAC of the value under the fingerprint key (never a plain hash), for
    * duplicate detection.
    */

@@ -403,6 +403,11 @@ const build = (
       return Effect.succeed(Plaintext.make(out))
     })
 
+  const openUnsafe: CardCrypto.Service["openUnsafe"] = (sealed, aad) => {
+    const out = openSync(sealed, aad)
+    return out === "KeyUnavailable" || out === "DecryptionFailed" ? undefined : Plaintext.make(out)
+  }
+
   const fingerprint: CardCrypto.Service["fingerprint"] = (value) => Effect.sync(() => fingerprintWith(state.fingerprint.key, Plaintext.reveal(value)))
 
   const status = (): Status => {
@@ -580,6 +585,7 @@ const build = (
     capabilities: { name: "node-keyring", aead: "AES-256-GCM", fingerprint: "HMAC-SHA256", keyVersions: true },
     seal,
     open,
+    openUnsafe,
     fingerprint,
     status,
     rotate: () => Effect.suspend(() => fromResult(rotateNow())),

@@ -226,6 +226,10 @@ export const makeRestorable = (options?: Options): Restorable => {
         reindex(undefined, record)
         return undefined
       }),
+    peek: {
+      record: (token) => (closed ? undefined : records.get(token)),
+      merchant: (merchantId) => (closed ? undefined : merchants.get(merchantId))
+    },
     get: (token) => guard(() => records.get(token)),
     getByRequestId: (merchantId, merchantRequestId) =>
       guard(() => {

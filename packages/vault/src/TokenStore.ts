@@ -197,6 +197,27 @@ export const errors = {
 } as const
 
 /**
+ * Synchronous reads, offered by stores that hold their records in memory
+ * (the memory and file stores). On an open store each answers exactly what
+ * its effectful twin answers; when the store cannot serve (closed, poisoned)
+ * it answers `undefined`, and the caller takes the effectful read, which
+ * gives the typed error.
+ *
+ * The vault's read-only hot path (an authorized use that writes nothing)
+ * uses them to skip the Effect runtime's steps; a store without them loses
+ * speed, nothing else. The conformance kit checks them against the model.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Peek {
+  /** What `get(token)` answers, or `undefined`. */
+  readonly record: (token: string) => TokenRecord.TokenRecord | undefined
+  /** What `getMerchant(merchantId)` answers, or `undefined`. */
+  readonly merchant: (merchantId: string) => MerchantEntry | undefined
+}
+
+/**
  * The store's operations.
  *
  * @category models
@@ -211,6 +232,8 @@ export interface Service {
    * record has the same `(scope, customerId, fingerprint)`.
    */
   readonly insert: (record: TokenRecord.TokenRecord) => Effect.Effect<void, TokenStoreError>
+  /** Optional synchronous reads (see {@link Peek}); only stores that hold their records in memory offer them. */
+  readonly peek?: Peek | undefined
   /** The record of a token value, tombstones included, or `undefined`. */
   readonly get: (token: string) => Effect.Effect<TokenRecord.TokenRecord | undefined, TokenStoreError>
   /**

@@ -52,6 +52,7 @@ import { Clock, Context, DateTime, Effect, Layer, Redacted, Result } from "effec
 import * as SecureRandom from "effect/crypto/SecureRandom"
 import * as CardCrypto from "./CardCrypto.ts"
 import { Calendar } from "./internal/calendar.ts"
+import { BLOCK as TransactionIdBlock, TransactionIds } from "./internal/transactionIds.ts"
 import * as Plaintext from "./Plaintext.ts"
 import * as TokenStore from "./TokenStore.ts"
 
@@ -358,15 +359,6 @@ const ports = <A, R>(effect: Effect.Effect<A, TE | TokenStore.TokenStoreError | 
 
 const isDuplicate = (e: TokenStore.TokenStoreError, constraint: TokenStore.Duplicate["constraint"]): boolean =>
   e.reason._tag === "Duplicate" && e.reason.constraint === constraint
-
-const HEX = Array.from("0123456789abcdef", (c) => c.charCodeAt(0))
-
-/** Lowercase hex of a few bytes (a transaction id), without a Buffer per call. */
-const hex = (bytes: Uint8Array): string => {
-  const codes: Array<number> = []
-  for (const b of bytes) codes.push(HEX[b >> 4]!, HEX[b & 15]!)
-  return String.fromCharCode(...codes)
-}
 
 /** The success of a rule's result, or its failure: no step of the Effect runtime on success. */
 function* ok<A>(result: Result.Result<A, TE>) {
@@ -758,6 +750,34 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       )
     }
 
+    /** Whether `record` may be used as `use` at `ms`: the use's decision, or why not. */
+    const checkUse = (record: TokenRecord.TokenRecord, use: PaymentUse.Use, ms: number): Result.Result<PaymentUse.Decision, TE> =>
+      record.status === "DELETED" && record.deletion?.reason === "RETENTION"
+        ? Result.fail(TokenError.make("RETENTION_EXPIRED", { rule: "RETENTION-PURGE" }))
+        : PaymentUse.authorize(record, use, calendar.now(ms))
+
+    /** The retention date after a use on `today`: a non-card token's is anchored on its last use. */
+    const retainAfterUse = (record: TokenRecord.TokenRecord, today: IsoDate.IsoDate): IsoDate.IsoDate =>
+      record.expiry === undefined ? retentionOf({ expiry: undefined, lastActivity: today }, record.extended) : record.retainUntil
+
+    /**
+     * Whether a use leaves the record as it is: a use records its day (the retention anchor
+     * of a non-card token) and a CIT INITIAL's agreement, so a later use on the same day that
+     * sets up nothing writes nothing.
+     */
+    const leavesRecord = (record: TokenRecord.TokenRecord, decision: PaymentUse.Decision, today: IsoDate.IsoDate): boolean =>
+      decision.createsAgreement === undefined && record.lastActivity === today && record.retainUntil === retainAfterUse(record, today)
+
+    const ids = new TransactionIds()
+    const transactionId: Effect.Effect<string> = Effect.suspend(() => {
+      const id = ids.take()
+      if (id !== undefined) return Effect.succeed(id)
+      return Effect.map(random.randomBytes(TransactionIdBlock), (bytes) => {
+        ids.refill(bytes)
+        return ids.take()!
+      })
+    })
+
     const useToken = Effect.fnUntraced(function*(request: UseRequest) {
       if (typeof request !== "object" || request === null) return yield* TokenError.make("INVALID_INPUT")
       const use = yield* ok(PaymentUse.decodeUse(request))
@@ -765,30 +785,21 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         const { record } = yield* access(request.merchantId, request.token)
         const ms = yield* Clock.currentTimeMillis
         const today = calendar.dateOf(ms)
-        if (record.status === "DELETED" && record.deletion?.reason === "RETENTION") {
-          return yield* TokenError.make("RETENTION_EXPIRED", { rule: "RETENTION-PURGE" })
-        }
-        const decision = yield* ok(PaymentUse.authorize(record, use, calendar.now(ms)))
+        const decision = yield* ok(checkUse(record, use, ms))
         const opened = yield* crypto.open(record.sealed!, CardCrypto.associatedData(record.token, record.merchantId))
         const instrument = yield* ok(instrumentOf(record, Plaintext.reveal(opened)))
-        const transactionId = hex(yield* random.randomBytes(16))
-        const authorization: Authorization = { token: record.token, transactionId, instrument }
-        const retainUntil = record.expiry === undefined ? retentionOf({ expiry: undefined, lastActivity: today }, record.extended) : record.retainUntil
-        // A use records its day (the retention anchor of a non-card token) and a CIT INITIAL's
-        // agreement; a later use on the same day that sets up nothing leaves the record as it is.
-        if (decision.createsAgreement === undefined && record.lastActivity === today && record.retainUntil === retainUntil) {
-          return authorization
-        }
+        const authorization: Authorization = { token: record.token, transactionId: yield* transactionId, instrument }
+        if (leavesRecord(record, decision, today)) return authorization
         const agreements = decision.createsAgreement === undefined
           ? record.agreements
           : [
             ...record.agreements.filter((a) => a.type !== decision.createsAgreement),
-            { type: decision.createsAgreement, initialTransactionId: transactionId }
+            { type: decision.createsAgreement, initialTransactionId: authorization.transactionId }
           ]
         const next: TokenRecord.TokenRecord = {
           ...record,
           lastActivity: today,
-          retainUntil,
+          retainUntil: retainAfterUse(record, today),
           agreements,
           version: record.version + 1
         }
@@ -797,7 +808,42 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         if (written.failure.reason._tag !== "Conflict" || attempt >= MAX_RETRIES) return yield* storeError(written.failure)
       }
     })
-    const authorizeUse = (request: UseRequest) => ports(useToken(request))
+
+    const peek = store.peek
+    const openUnsafe = crypto.openUnsafe
+    /**
+     * A use answered in one step instead of one per port call: when the store and the crypto
+     * adapter answer synchronously (`peek`, `openUnsafe`), the use is allowed, it leaves the
+     * record as it is, and an id is at hand. The checks are `useToken`'s own functions, in
+     * its order. Anything else, failures included, answers `undefined`, and `useToken` does
+     * it all again and gives the error or makes the write.
+     */
+    const useAtOnce = (request: UseRequest, ms: number): Authorization | undefined => {
+      if (peek === undefined || openUnsafe === undefined || typeof request !== "object" || request === null) return undefined
+      const use = PaymentUse.decodeUse(request)
+      const merchantId = Merchant.decodeId(request.merchantId, "merchantId")
+      const token = TokenFormat.parse(request.token)
+      if (Result.isFailure(use) || Result.isFailure(merchantId) || Result.isFailure(token)) return undefined
+      const merchant = peek.merchant(merchantId.success)
+      const record = merchant === undefined ? undefined : peek.record(token.success.token)
+      if (
+        merchant === undefined || record === undefined || record.sealed === undefined ||
+        !Group.canAccess(record.scope, merchant.merchantId, membershipOf(merchant).membership)
+      ) return undefined
+      const decision = checkUse(record, use.success, ms)
+      if (Result.isFailure(decision) || !leavesRecord(record, decision.success, calendar.dateOf(ms))) return undefined
+      const opened = openUnsafe(record.sealed, CardCrypto.associatedData(record.token, record.merchantId))
+      const instrument = opened === undefined ? undefined : instrumentOf(record, Plaintext.reveal(opened))
+      if (instrument === undefined || Result.isFailure(instrument)) return undefined
+      const id = ids.take()
+      return id === undefined ? undefined : { token: record.token, transactionId: id, instrument: instrument.success }
+    }
+
+    const authorizeUse = (request: UseRequest): Effect.Effect<Authorization, TE> =>
+      Clock.clockWith((clock) => {
+        const done = useAtOnce(request, clock.currentTimeMillisUnsafe())
+        return done === undefined ? ports(useToken(request)) : Effect.succeed(done)
+      })
 
     function* visible(merchantId: unknown) {
       return membershipOf(yield* merchantOf(merchantId)).scopes

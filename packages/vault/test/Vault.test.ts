@@ -5,7 +5,7 @@
  * what only the Effect API can show: deterministic `SecureRandom`s, fibers
  * racing on one record, and the ports' failures.
  */
-import { type IsoDate, TokenError, type TokenRecord } from "@tokenvault/core"
+import { Iban, type IsoDate, Pan, TokenError, type TokenRecord } from "@tokenvault/core"
 import { Effect, Layer, Redacted, Result } from "effect"
 import * as SecureRandom from "effect/crypto/SecureRandom"
 import * as TestClock from "effect/testing/TestClock"
@@ -552,4 +552,92 @@ describe("Vault retention and scope edges", () => {
         expect(Result.isSuccess(got), "the returned token must be visible to the merchant that asked for it").toBe(true)
       }
     })))
+})
+
+// ---------------------------------------------------------------------------
+// The synchronous use path
+// ---------------------------------------------------------------------------
+
+/** A memory store that counts its effectful reads and writes of records (its `peek` is kept). */
+const countingStore = () => {
+  const inner = MemoryTokenStore.make()
+  const counts = { get: 0, update: 0 }
+  const store: TokenStore.Service = {
+    ...inner,
+    get: (token) => Effect.andThen(Effect.sync(() => counts.get++), inner.get(token)),
+    update: (next) => Effect.andThen(Effect.sync(() => counts.update++), inner.update(next))
+  }
+  return { store, counts }
+}
+
+const revealed = (a: Vault.Authorization): string =>
+  a.instrument._tag === "Card" ? Pan.reveal(a.instrument.pan) : Iban.reveal(a.instrument.iban)
+
+describe("Vault's synchronous use path", () => {
+  it("[USE-ACTIVE][COF-MIT-AGREEMENT] a use that writes nothing is answered from the synchronous reads; one that writes, or fails, goes through the store", async () => {
+    const { counts, store } = countingStore()
+    await runVault(
+      Effect.gen(function*() {
+        const vault = yield* merchants
+        const t = yield* vault.tokenize(card("reg", "c1", PAN_A))
+        const initial = yield* vault.authorizeUse({ merchantId: "reg", token: t.token, source: "CIT", mode: "INITIAL", type: "RECURRING" })
+        // The agreement is a write: the effectful path read and updated the record.
+        expect(counts).toEqual({ get: 1, update: 1 })
+        const repeated = yield* vault.authorizeUse({ merchantId: "reg", token: t.token, ...CIT })
+        const mit = yield* vault.authorizeUse({
+          merchantId: "reg",
+          token: t.token,
+          source: "MIT",
+          mode: "REPEATED",
+          type: "RECURRING",
+          initialTransactionId: initial.transactionId
+        })
+        // Same day, no agreement: neither read nor wrote through the port, and answered in full.
+        expect(counts).toEqual({ get: 1, update: 1 })
+        for (const a of [initial, repeated, mit]) {
+          expect(a.token).toBe(t.token)
+          expect(a.transactionId).toMatch(/^[0-9a-f]{32}$/)
+          expect(revealed(a)).toBe(PAN_A)
+          expect(a.instrument).toMatchObject({ _tag: "Card", expiry: { month: 12, year: 2027 } })
+        }
+        expect(new Set([initial, repeated, mit].map((a) => a.transactionId)).size).toBe(3)
+        // Failures are the effectful path's, with its codes.
+        expectTokenError(
+          yield* Effect.flip(vault.authorizeUse({ merchantId: "reg", token: t.token, source: "MIT", mode: "REPEATED", type: "RECURRING", initialTransactionId: "x" })),
+          "COF_NO_AGREEMENT"
+        )
+        expectTokenError(yield* Effect.flip(vault.authorizeUse({ merchantId: "std", token: t.token, ...CIT })), "TOKEN_NOT_FOUND", "100.150.200")
+        yield* vault.updateStatus("reg", t.token, "SUSPENDED")
+        expectTokenError(yield* Effect.flip(vault.authorizeUse({ merchantId: "reg", token: t.token, ...CIT })), "TOKEN_SUSPENDED")
+        yield* vault.updateStatus("reg", t.token, "ACTIVE")
+        // A bank account's use moves its retention on a new day: a write, through the store.
+        const bank = yield* vault.tokenize({ merchantId: "reg", customerId: "c2", iban: IBAN_A })
+        yield* TestClock.adjust("2 days")
+        const before = { ...counts }
+        expect(revealed(yield* vault.authorizeUse({ merchantId: "reg", token: bank.token, ...CIT }))).toBe(IBAN_A)
+        expect(counts.update).toBe(before.update + 1)
+        // A closed store: the synchronous reads answer nothing, and the effectful one gives the error.
+        yield* store.close()
+        expectTokenError(yield* Effect.flip(vault.authorizeUse({ merchantId: "reg", token: t.token, ...CIT })), "STORE_UNAVAILABLE")
+      }),
+      { store }
+    )
+  })
+
+  it("[USE-ACTIVE] transaction ids come from the SecureRandom service, 256 to a draw, and never repeat", async () => {
+    const random = scriptedRandom([])
+    await runVault(
+      Effect.gen(function*() {
+        const vault = yield* merchants
+        const t = yield* vault.tokenize(card("reg", "c1", PAN_A))
+        const drawsBefore = random.calls.length
+        const ids = new Set<string>()
+        for (let i = 0; i < 600; i++) ids.add((yield* vault.authorizeUse({ merchantId: "reg", token: t.token, ...CIT })).transactionId)
+        expect(ids.size).toBe(600)
+        // 600 ids: three blocks of 4096 bytes (256 ids each), and nothing else drawn.
+        expect(random.calls.slice(drawsBefore)).toEqual([4096, 4096, 4096])
+      }),
+      { random: random.service }
+    )
+  })
 })

@@ -418,6 +418,14 @@ export class Engine {
     })
   }
 
+  /**
+   * A synchronous read (`TokenStore.Peek`): the index's `answer`, or `undefined` when the
+   * store refuses or what the answer observed is not durable yet (the effectful read waits).
+   */
+  peek<A>(answer: A, observed: (a: A) => number): A | undefined {
+    return this.refusal() === undefined && this.durableTicket >= observed(answer) ? answer : undefined
+  }
+
   /** What a read of records that answered `records` could have observed. */
   readonly recordsObserved = (records: ReadonlyArray<TokenRecord.TokenRecord | undefined>): number => {
     let ticket = this.removalTicket
