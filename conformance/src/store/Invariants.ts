@@ -14,7 +14,7 @@ import { equal } from "../internal/assert.ts"
 import { collectPages } from "../internal/paging.ts"
 import { expectSuccess } from "../internal/storeCall.ts"
 import { pools } from "./Arbitraries.ts"
-import { sameMerchants, sameRecord, sameRecords } from "./Compare.ts"
+import { sameMerchant, sameMerchants, sameRecord, sameRecords } from "./Compare.ts"
 import { checkRequestKey } from "./commands/GetRequestKeyCommand.ts"
 import * as Model from "./Model.ts"
 
@@ -39,9 +39,7 @@ export const verifyState = async (model: Model.Model, real: Model.Real, when: st
   if (store.peek !== undefined) {
     for (const merchantId of merchants) {
       const what = `peek.merchant(${merchantId}) ${when}`
-      const expected = model.merchants.get(merchantId)
-      const actual = store.peek.merchant(merchantId)
-      sameMerchants(actual === undefined ? [] : [actual], expected === undefined ? [] : [expected], what, ["GROUP-MEMBERSHIP", "MERCHANT-PREFIX"])
+      sameMerchant(store.peek.merchant(merchantId), model.merchants.get(merchantId), what, ["GROUP-MEMBERSHIP", "MERCHANT-PREFIX"])
     }
   }
   for (const merchantId of merchants) {

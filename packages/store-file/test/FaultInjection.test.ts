@@ -172,6 +172,9 @@ describe("I/O errors injected through the file-system seam (SQLite's loop)", () 
       expect(refused.reason).toMatchObject({ _tag: "Unavailable", detail: "poisoned" })
     }
     expect(faulty.calls()).toEqual([])
+    // The synchronous reads answer nothing either: their callers take the effectful read, which refuses.
+    expect(store.peek!.record(record(1).token)).toBeUndefined()
+    expect(store.peek!.merchant("m1")).toBeUndefined()
     await run(store.close())
     expect(faulty.calls()).not.toContain("datasync")
     const state = await reopenDump(dir)

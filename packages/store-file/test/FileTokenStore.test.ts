@@ -13,6 +13,42 @@ import { cleanup, dump, failureOf, fc, merchant, numRuns, outcome, record, run, 
 afterAll(cleanup)
 
 describe("FileTokenStore basics", () => {
+  it("[R1] peek answers only what is durable: nothing while a write waits for the disk, nothing once closed", async () => {
+    // Journal writes wait on `gate` while it is set: the store holds an acknowledged-to-no-one write in its indexes.
+    let gate: Promise<void> | undefined
+    const held: FileSystem.FileSystem = {
+      ...FileSystem.node,
+      open: async (file, mode, options) => {
+        const h = await FileSystem.node.open(file, mode, options)
+        return { ...h, write: async (...args) => (gate === undefined ? h.write(...args) : gate.then(() => h.write(...args))) }
+      }
+    }
+    const store = await run(FileTokenStore.open(tempDir("peek"), { fileSystem: held, autoCompact: false }))
+    const first = record(1)
+    await run(store.putMerchant(merchant("m1", "AAA1")))
+    await run(store.insert(first))
+    expect(store.peek!.record(first.token)).toEqual(first)
+    expect(store.peek!.merchant("m1")).toMatchObject({ merchantId: "m1", prefix: "AAA1" })
+    let release = (): void => undefined
+    gate = new Promise((resolve) => (release = resolve))
+    const next: TokenRecord.TokenRecord = { ...first, status: "SUSPENDED", version: first.version + 1 }
+    const updated = Effect.runPromise(store.update(next))
+    const inserted = Effect.runPromise(store.insert(record(2)))
+    await new Promise((resolve) => setImmediate(resolve))
+    // Both writes are in the indexes, neither on disk: peek must not answer them (nor the absence the insert replaced).
+    expect(store.peek!.record(first.token)).toBeUndefined()
+    expect(store.peek!.record(record(2).token)).toBeUndefined()
+    gate = undefined
+    release()
+    await updated
+    await inserted
+    expect(store.peek!.record(first.token)).toEqual(next)
+    expect(store.peek!.record(record(2).token)).toEqual(record(2))
+    await run(store.close())
+    expect(store.peek!.record(first.token)).toBeUndefined()
+    expect(store.peek!.merchant("m1")).toBeUndefined()
+  })
+
   it("[R8] publishes a valid capabilities manifest for each durability mode", async () => {
     for (const durability of ["fsync", "batch", "none"] as const) {
       const store = await run(FileTokenStore.open(tempDir(), { durability }))

@@ -86,7 +86,8 @@ export interface Service {
   /**
    * Optional: `open` run synchronously, for adapters whose keys are in memory. It answers
    * what `open` succeeds with, or `undefined` on any failure; the caller then takes `open`,
-   * which gives the typed error. The vault's read-only hot path uses it.
+   * which gives the typed error. The vault's read-only hot path uses it. A wrapper that
+   * overrides `open` (to audit or count decryptions) overrides or drops this one too.
    */
   readonly openUnsafe?: ((sealed: TokenRecord.Sealed, aad: string) => Plaintext.Plaintext | undefined) | undefined
   /**

@@ -198,14 +198,20 @@ export const errors = {
 
 /**
  * Synchronous reads, offered by stores that hold their records in memory
- * (the memory and file stores). On an open store each answers exactly what
- * its effectful twin answers; when the store cannot serve (closed, poisoned)
- * it answers `undefined`, and the caller takes the effectful read, which
- * gives the typed error.
+ * (the memory and file stores). Each answers exactly what its effectful twin
+ * answers, or `undefined` when it cannot answer at once (the store is closed
+ * or poisoned, or the answer is not durable yet): the caller then takes the
+ * effectful read, which waits or gives the typed error.
  *
  * The vault's read-only hot path (an authorized use that writes nothing)
  * uses them to skip the Effect runtime's steps; a store without them loses
  * speed, nothing else. The conformance kit checks them against the model.
+ *
+ * **Gotchas**
+ *
+ * A wrapper made by spreading a store (`{ ...store, get: audited }`) keeps
+ * the store's `peek`, which does not go through the wrapper's `get`. A
+ * wrapper that must see every read overrides `peek` too, or drops it.
  *
  * @category models
  * @since 0.1.0

@@ -809,39 +809,48 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       }
     })
 
-    const peek = store.peek
-    const openUnsafe = crypto.openUnsafe
     /**
      * A use answered in one step instead of one per port call: when the store and the crypto
      * adapter answer synchronously (`peek`, `openUnsafe`), the use is allowed, it leaves the
-     * record as it is, and an id is at hand. The checks are `useToken`'s own functions, in
-     * its order. Anything else, failures included, answers `undefined`, and `useToken` does
-     * it all again and gives the error or makes the write.
+     * record as it is, and an id is at hand. The checks are `useToken`'s own functions. Anything
+     * else, failures included (a synchronous read that throws too), answers `undefined`, and
+     * `useToken` does it all again and gives the error or makes the write.
      */
     const useAtOnce = (request: UseRequest, ms: number): Authorization | undefined => {
-      if (peek === undefined || openUnsafe === undefined || typeof request !== "object" || request === null) return undefined
+      if (store.peek === undefined || crypto.openUnsafe === undefined || typeof request !== "object" || request === null) return undefined
       const use = PaymentUse.decodeUse(request)
       const merchantId = Merchant.decodeId(request.merchantId, "merchantId")
       const token = TokenFormat.parse(request.token)
       if (Result.isFailure(use) || Result.isFailure(merchantId) || Result.isFailure(token)) return undefined
-      const merchant = peek.merchant(merchantId.success)
-      const record = merchant === undefined ? undefined : peek.record(token.success.token)
+      const merchant = store.peek.merchant(merchantId.success)
+      const record = merchant === undefined ? undefined : store.peek.record(token.success.token)
       if (
         merchant === undefined || record === undefined || record.sealed === undefined ||
         !Group.canAccess(record.scope, merchant.merchantId, membershipOf(merchant).membership)
       ) return undefined
       const decision = checkUse(record, use.success, ms)
       if (Result.isFailure(decision) || !leavesRecord(record, decision.success, calendar.dateOf(ms))) return undefined
-      const opened = openUnsafe(record.sealed, CardCrypto.associatedData(record.token, record.merchantId))
+      // The id first: with the block used up, the card is not decrypted twice.
+      const transactionId = ids.take()
+      if (transactionId === undefined) return undefined
+      const opened = crypto.openUnsafe(record.sealed, CardCrypto.associatedData(record.token, record.merchantId))
       const instrument = opened === undefined ? undefined : instrumentOf(record, Plaintext.reveal(opened))
-      if (instrument === undefined || Result.isFailure(instrument)) return undefined
-      const id = ids.take()
-      return id === undefined ? undefined : { token: record.token, transactionId: id, instrument: instrument.success }
+      return instrument === undefined || Result.isFailure(instrument)
+        ? undefined
+        : { token: record.token, transactionId, instrument: instrument.success }
+    }
+
+    const tryAtOnce = (request: UseRequest, ms: number): Authorization | undefined => {
+      try {
+        return useAtOnce(request, ms)
+      } catch {
+        return undefined
+      }
     }
 
     const authorizeUse = (request: UseRequest): Effect.Effect<Authorization, TE> =>
       Clock.clockWith((clock) => {
-        const done = useAtOnce(request, clock.currentTimeMillisUnsafe())
+        const done = tryAtOnce(request, clock.currentTimeMillisUnsafe())
         return done === undefined ? ports(useToken(request)) : Effect.succeed(done)
       })
 

@@ -333,6 +333,7 @@ describe("Keyring", () => {
     expect(keyring.status().minDecryptionVersion).toBe(2)
     // A ciphertext kept aside from before the rewrap no longer opens.
     expect(await cryptoReason(keyring.open(records[0]!.sealed!, aadOf(records[0]!)))).toBe("KeyUnavailable")
+    expect(keyring.openUnsafe!(records[0]!.sealed!, aadOf(records[0]!))).toBeUndefined()
     for (const r of allRecords(store, records.map((r) => r.token))) expect(opensTo(keyring, r)).toBe(panOf(Number(r.token.slice(4))))
   })
 
@@ -466,10 +467,12 @@ describe("Keyring", () => {
         for (let bit = 0; bit < 8; bit++) {
           const copy = Buffer.from(bytes)
           copy[byte]! ^= 1 << bit
-          const exit = Effect.runSyncExit(keyring.open({ ...r.sealed!, ciphertext: copy.toString("base64url") }, aadOf(r)))
+          const flipped = { ...r.sealed!, ciphertext: copy.toString("base64url") }
+          const exit = Effect.runSyncExit(keyring.open(flipped, aadOf(r)))
           expect(Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail" && (exit.cause.reasons[0].error as any).reason._tag).toBe(
             "DecryptionFailed"
           )
+          expect(keyring.openUnsafe!(flipped, aadOf(r))).toBeUndefined()
           flips++
         }
       }
@@ -480,7 +483,11 @@ describe("Keyring", () => {
         if (a === b) continue
         // b's ciphertext (with its version) presented as a's.
         expect(await cryptoReason(keyring.open(b.sealed!, aadOf(a)))).toBe("DecryptionFailed")
+        expect(keyring.openUnsafe!(b.sealed!, aadOf(a))).toBeUndefined()
       }
+    }
+    for (const r of records) {
+      expect(Plaintext.reveal(keyring.openUnsafe!(r.sealed!, aadOf(r))!)).toBe(Plaintext.reveal(Effect.runSync(keyring.open(r.sealed!, aadOf(r)))))
     }
     // A v1 ciphertext relabelled as v2 (the version is bound into the associated data).
     const v1 = records[0]!

@@ -27,6 +27,8 @@ const expectReason = async (
 ) => {
   const r = await open(sealed, a, c)
   if (r._tag === "Success") throw new Error("expected a failure, the ciphertext opened")
+  // The synchronous open fails on the same inputs, with nothing to tell why.
+  expect(c.openUnsafe!(sealed, a)).toBeUndefined()
   expect(r.failure._tag).toBe("CardCryptoError")
   expect(r.failure.reason._tag).toBe(reason)
   return r.failure
@@ -39,7 +41,7 @@ const flipBit = (ciphertext: string, bit: number): string => {
 }
 
 describe("NodeCardCrypto", () => {
-  it("[AEAD-BOUND] seal then open gives the plaintext back; the layout is nonce ‖ ciphertext ‖ tag in base64url", async () => {
+  it("[AEAD-BOUND] seal then open (and openUnsafe) gives the plaintext back; the layout is nonce ‖ ciphertext ‖ tag in base64url", async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: "grapheme", maxLength: 64 }), fc.string({ maxLength: 40 }), async (plaintext, a) => {
         const sealed = await seal(plaintext, a)
@@ -49,6 +51,7 @@ describe("NodeCardCrypto", () => {
         const r = await open(sealed, a)
         expect(r._tag).toBe("Success")
         if (r._tag === "Success") expect(Plaintext.reveal(r.success)).toBe(plaintext)
+        expect(Plaintext.reveal(crypto.openUnsafe!(sealed, a)!)).toBe(plaintext)
       }),
       fcParams(200)
     )

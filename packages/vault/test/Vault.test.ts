@@ -18,6 +18,7 @@ import * as TokenStore from "../src/TokenStore.ts"
 import * as Vault from "../src/Vault.ts"
 import {
   at,
+  byteStream,
   canaryForms,
   deterministicRandom,
   effectDriver,
@@ -44,9 +45,12 @@ useCaseSuite("Effect API", effectDriver)
 // Layers
 // ---------------------------------------------------------------------------
 
-/** A store whose every operation first yields to other fibers, so that concurrent use cases interleave. */
+/**
+ * A store whose every effectful operation first yields to other fibers, so that concurrent use cases
+ * interleave. Its synchronous reads stay (they cannot yield), so uses that write nothing race the others.
+ */
 const yielding = (store: TokenStore.Service): TokenStore.Service => {
-  const out: Record<string, unknown> = { capabilities: store.capabilities }
+  const out: Record<string, unknown> = { capabilities: store.capabilities, peek: store.peek }
   for (const [name, op] of Object.entries(store)) {
     if (typeof op !== "function") continue
     out[name] = (...args: Array<unknown>) =>
@@ -624,20 +628,83 @@ describe("Vault's synchronous use path", () => {
     )
   })
 
-  it("[USE-ACTIVE] transaction ids come from the SecureRandom service, 256 to a draw, and never repeat", async () => {
-    const random = scriptedRandom([])
+  it("[USE-ACTIVE] transaction ids are the SecureRandom service's bytes, in order, and never repeat", async () => {
+    const stream = byteStream("transaction ids")
+    const handedOut: Array<Uint8Array> = []
+    const random = SecureRandom.make((size) => {
+      const bytes = stream(size)
+      handedOut.push(Uint8Array.from(bytes))
+      return bytes
+    })
     await runVault(
       Effect.gen(function*() {
         const vault = yield* merchants
         const t = yield* vault.tokenize(card("reg", "c1", PAN_A))
-        const drawsBefore = random.calls.length
-        const ids = new Set<string>()
-        for (let i = 0; i < 600; i++) ids.add((yield* vault.authorizeUse({ merchantId: "reg", token: t.token, ...CIT })).transactionId)
-        expect(ids.size).toBe(600)
-        // 600 ids: three blocks of 4096 bytes (256 ids each), and nothing else drawn.
-        expect(random.calls.slice(drawsBefore)).toEqual([4096, 4096, 4096])
+        const drawn = handedOut.length
+        const ids: Array<string> = []
+        for (let i = 0; i < 600; i++) ids.push((yield* vault.authorizeUse({ merchantId: "reg", token: t.token, ...CIT })).transactionId)
+        expect(new Set(ids).size).toBe(600)
+        // Every byte drawn since the tokenization, cut in 16-byte ids: the uses' ids, in order.
+        const bytes = Buffer.concat(handedOut.slice(drawn))
+        const cut = Array.from({ length: Math.floor(bytes.length / 16) }, (_, i) => bytes.subarray(16 * i, 16 * i + 16).toString("hex"))
+        expect(cut.slice(0, 600)).toEqual(ids)
       }),
-      { random: random.service }
+      { random }
+    )
+  })
+
+  it("[USE-ACTIVE] adapters written as classes, and synchronous reads that throw, still answer", async () => {
+    class ClassCrypto implements CardCrypto.Service {
+      readonly #inner = NodeCardCrypto.make(KEYS)
+      opened = 0
+      get capabilities() {
+        return this.#inner.capabilities
+      }
+      seal(plaintext: Parameters<CardCrypto.Service["seal"]>[0], aad: string) {
+        return this.#inner.seal(plaintext, aad)
+      }
+      open(sealed: TokenRecord.Sealed, aad: string) {
+        return this.#inner.open(sealed, aad)
+      }
+      openUnsafe(sealed: TokenRecord.Sealed, aad: string) {
+        this.opened++
+        return this.#inner.openUnsafe!(sealed, aad)
+      }
+      fingerprint(value: Parameters<CardCrypto.Service["fingerprint"]>[0]) {
+        return this.#inner.fingerprint(value)
+      }
+    }
+    const crypto = new ClassCrypto()
+    const memory = MemoryTokenStore.make()
+    let throwing = false
+    const store: TokenStore.Service = {
+      ...memory,
+      peek: {
+        record: (token) => {
+          if (throwing) throw new Error("a broken synchronous read")
+          return memory.peek!.record(token)
+        },
+        merchant: (merchantId) => memory.peek!.merchant(merchantId)
+      }
+    }
+    const layer = Layer.mergeAll(
+      Vault.layer.pipe(
+        Layer.provideMerge(Layer.mergeAll(Layer.succeed(TokenStore.TokenStore, store), Layer.succeed(CardCrypto.CardCrypto, crypto), NodeSecureRandom.layer))
+      ),
+      TestClock.layer()
+    )
+    await Effect.runPromise(
+      Effect.gen(function*() {
+        yield* TestClock.setTime(T0)
+        const vault = yield* merchants
+        const t = yield* vault.tokenize(card("reg", "c1", PAN_A))
+        expect(revealed(yield* vault.authorizeUse({ merchantId: "reg", token: t.token, ...CIT }))).toBe(PAN_A)
+        expect(revealed(yield* vault.authorizeUse({ merchantId: "reg", token: t.token, ...CIT }))).toBe(PAN_A)
+        // The second use took the synchronous path, through the class's own method.
+        expect(crypto.opened).toBe(1)
+        throwing = true
+        expect(revealed(yield* vault.authorizeUse({ merchantId: "reg", token: t.token, ...CIT }))).toBe(PAN_A)
+      }).pipe(Effect.provide(layer))
     )
   })
 })

@@ -2,7 +2,8 @@
  * Transaction ids (32 lowercase hex digits, 128 random bits) cut from blocks
  * of bytes that the vault draws from its `SecureRandom` service: one service
  * call per 256 ids instead of one per use, and ids that a synchronous path
- * can take. Each byte is handed out once and zeroed as it goes.
+ * can take. A block is the fresh array the service answers (its contract);
+ * each byte is handed out once and zeroed as it goes.
  *
  * @internal
  */
@@ -15,7 +16,7 @@ const ID_BYTES = 16
 const HEX = Array.from("0123456789abcdef", (c) => c.charCodeAt(0))
 
 export class TransactionIds {
-  #bytes = new Uint8Array(0)
+  #bytes: Uint8Array = new Uint8Array(0)
   #offset = 0
 
   /** The next id, or `undefined` when the block is used up (`refill` it first). */
@@ -32,10 +33,10 @@ export class TransactionIds {
     return String.fromCharCode(...codes)
   }
 
-  /** Replaces the block with a copy of fresh random bytes (whatever was left of the old one is dropped). */
+  /** Takes `bytes`, fresh from the service, as the block (whatever was left of the old one is zeroed and dropped). */
   refill(bytes: Uint8Array): void {
     this.#bytes.fill(0)
-    this.#bytes = Uint8Array.from(bytes)
+    this.#bytes = bytes
     this.#offset = 0
   }
 }
