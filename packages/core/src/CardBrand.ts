@@ -95,6 +95,18 @@ const widest = (rows: ReturnType<typeof compile>): number => {
 
 const compiledWidth = widest(compiled)
 
+/** The first digit of a pattern bound `n` of `width` digits. */
+const firstDigit = (n: number, width: number): number => Math.floor(n / POW10[width - 1]!)
+
+/**
+ * The built-in table's rows by the first digit of a card number: the rows with a pattern that can start
+ * with it, in table order (so the longest match and its ties come out as from the whole table).
+ */
+const compiledByFirstDigit = Array.from(
+  { length: 10 },
+  (_, d) => compiled.filter((row) => row.matchers.some((m) => firstDigit(m.low, m.width) <= d && d <= firstDigit(m.high, m.width)))
+)
+
 /** True when `u` is an array whose every index (holes included) passes `p`. */
 const isArrayOf = (u: unknown, p: (item: unknown) => boolean): boolean => {
   if (!Array.isArray(u)) return false
@@ -117,8 +129,8 @@ const isEntry = (u: unknown): boolean => isRecord(u) && isArrayOf(u.patterns, is
 export const detect = (digits: string, brandTable: ReadonlyArray<BrandEntry> = table): CardBrand | undefined => {
   string(digits, "digits")
   if (brandTable !== table) ensure(isArrayOf(brandTable, isEntry), "A brand table", "an array of BrandEntry", brandTable)
-  const rows = brandTable === table ? compiled : compile(brandTable)
-  const width = brandTable === table ? compiledWidth : widest(rows)
+  const custom = brandTable === table ? undefined : compile(brandTable)
+  const width = custom === undefined ? compiledWidth : widest(custom)
   // The number the leading ASCII digits make, up to the widest pattern: a pattern wider than them matches nothing.
   let lead = 0
   let read = 0
@@ -128,6 +140,8 @@ export const detect = (digits: string, brandTable: ReadonlyArray<BrandEntry> = t
     lead = lead * 10 + d
     read++
   }
+  if (read === 0) return undefined
+  const rows = custom ?? compiledByFirstDigit[digits.charCodeAt(0) - 48]!
   let best: CardBrand | undefined
   let bestLen = 0
   for (const entry of rows) {
