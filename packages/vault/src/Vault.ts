@@ -490,13 +490,17 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       return merchant
     }
 
+    /** Whether `merchant` may see `record`: its own scope, or its group's (the one access rule of both use paths). */
+    const mayAccess = (merchant: TokenStore.MerchantEntry, record: TokenRecord.TokenRecord): boolean =>
+      Group.canAccess(record.scope, merchant.merchantId, membershipOf(merchant).membership)
+
     /** Finds a token the merchant may access, else TOKEN_NOT_FOUND (same as absent). */
     function* access(merchantId: unknown, token: unknown) {
       const merchant = yield* merchantOf(merchantId)
       const parsed = TokenFormat.parse(token)
       if (Result.isFailure(parsed)) return yield* parsed.failure
       const record = yield* store.get(parsed.success.token)
-      if (record === undefined || !Group.canAccess(record.scope, merchant.merchantId, membershipOf(merchant).membership)) {
+      if (record === undefined || !mayAccess(merchant, record)) {
         return yield* TokenError.make("TOKEN_NOT_FOUND", { rule: "GROUP-ACCESS" })
       }
       return { merchant, record }
@@ -824,10 +828,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       if (Result.isFailure(use) || Result.isFailure(merchantId) || Result.isFailure(token)) return undefined
       const merchant = store.peek.merchant(merchantId.success)
       const record = merchant === undefined ? undefined : store.peek.record(token.success.token)
-      if (
-        merchant === undefined || record === undefined || record.sealed === undefined ||
-        !Group.canAccess(record.scope, merchant.merchantId, membershipOf(merchant).membership)
-      ) return undefined
+      if (merchant === undefined || record === undefined || record.sealed === undefined || !mayAccess(merchant, record)) return undefined
       const decision = checkUse(record, use.success, ms)
       if (Result.isFailure(decision) || !leavesRecord(record, decision.success, calendar.dateOf(ms))) return undefined
       // The id first: with the block used up, the card is not decrypted twice.
