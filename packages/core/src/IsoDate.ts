@@ -15,6 +15,7 @@
  * @since 0.1.0
  */
 import { DateTime } from "effect"
+import * as DayNumber from "./internal/dayNumber.ts"
 import { ensure, invalidInput, isRecord } from "./internal/input.ts"
 
 /**
@@ -50,35 +51,9 @@ const DATE = "a YYYY-MM-DD date"
 const isYear = (year: unknown): year is number => Number.isInteger(year) && (year as number) >= years.min && (year as number) <= years.max
 const isMonth = (month: unknown): month is number => Number.isInteger(month) && (month as number) >= 1 && (month as number) <= 12
 
-/** Days in a month of a valid year and month (no checks). */
-const monthDays = (year: number, month: number): number =>
-  month === 2
-    ? (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28
-    : month === 4 || month === 6 || month === 9 || month === 11
-    ? 30
-    : 31
-
-/** The ASCII digit at `i` of `s`, or NaN (which fails every range check). */
-const digitAt = (s: string, i: number): number => {
-  const d = s.charCodeAt(i) - 48
-  return d >= 0 && d <= 9 ? d : NaN
-}
-
-/**
- * A valid `YYYY-MM-DD` date as the number `YYYYMMDD` (same order), else NaN.
- * No regex and no allocation: it runs on every retention check.
- */
-const keyOf = (date: unknown): number => {
-  if (typeof date !== "string" || date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return NaN
-  const year = digitAt(date, 0) * 1000 + digitAt(date, 1) * 100 + digitAt(date, 2) * 10 + digitAt(date, 3)
-  const month = digitAt(date, 5) * 10 + digitAt(date, 6)
-  const day = digitAt(date, 8) * 10 + digitAt(date, 9)
-  return year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= monthDays(year, month) ? year * 10000 + month * 100 + day : NaN
-}
-
 /** The key of a valid date; throws a typed error for anything else. */
 const checkedKey = (date: IsoDate): number => {
-  const key = keyOf(date)
+  const key = DayNumber.ofText(date)
   if (Number.isNaN(key)) throw invalidInput("A date", DATE, date)
   return key
 }
@@ -100,7 +75,7 @@ const pad = (n: number, width: 2 | 4): string =>
  */
 export const make = (parts: Parts): IsoDate => {
   const ok = isRecord(parts) && isYear(parts.year) && isMonth(parts.month) && Number.isInteger(parts.day) &&
-    parts.day >= 1 && parts.day <= monthDays(parts.year, parts.month)
+    parts.day >= 1 && parts.day <= DayNumber.monthDays(parts.year, parts.month)
   ensure(ok, "A date", "a year 0000–9999, a month 1–12 and a day of that month", parts)
   return `${pad(parts.year, 4)}-${pad(parts.month, 2)}-${pad(parts.day, 2)}` as IsoDate
 }
@@ -127,7 +102,7 @@ export const toParts = (date: IsoDate): Parts => {
  */
 export const daysInMonth = (year: number, month: number): number => {
   checkYearMonth(year, month)
-  return monthDays(year, month)
+  return DayNumber.monthDays(year, month)
 }
 
 /**
@@ -146,7 +121,7 @@ export const addMonths = (date: IsoDate, months: number): IsoDate => {
   const index = year * 12 + (month - 1) + months
   const y = Math.floor(index / 12)
   const m = index - y * 12 + 1
-  return make({ year: y, month: m, day: Math.min(day, monthDays(y, m)) })
+  return make({ year: y, month: m, day: Math.min(day, DayNumber.monthDays(y, m)) })
 }
 
 /**
@@ -182,7 +157,7 @@ export const fromDateTime = (now: DateTime.DateTime): IsoDate => {
  * @category decoding
  * @since 0.1.0
  */
-export const parse = (input: unknown): IsoDate | undefined => (Number.isNaN(keyOf(input)) ? undefined : input as IsoDate)
+export const parse = (input: unknown): IsoDate | undefined => (Number.isNaN(DayNumber.ofText(input)) ? undefined : input as IsoDate)
 
 /**
  * Orders two dates: negative, zero or positive. Throws a typed

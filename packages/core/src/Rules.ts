@@ -215,7 +215,7 @@ export const all: ReadonlyArray<Rule> = [
     "RETENTION-PURGE",
     "A token past its retention date is unusable (100.150.206) and is purged by the sweep; its value stays reserved.",
     [[ACI_RESULTS, "100.150.206 registration retention period expired"], [PCI, "Req 3.2.1"]],
-    ["core/Retention.isRetained", "vault/Vault.sweep"],
+    ["core/Retention.isRetained", "core/PaymentUse.authorize", "vault/Vault.sweep"],
     ["100.150.206"]
   ),
   // Status
