@@ -628,8 +628,8 @@ const formatsSection = (): string => {
   const random = new Uint8Array(64).map((_, i) => (i * 37 + 11) & 0xff)
   const pan = ok<Pan.Pan>(Pan.parse("4111111111111111"))
   const lines = [
-    "| Format | Gateway | Pattern | Random bits | Embeds PAN digits | Rule | Example (fixed bytes) |",
-    "|---|---|---|---:|---|---|---|"
+    "| Format | Gateway | Pattern | Length | Random bits | Embeds PAN digits | Rule | Example (fixed bytes) |",
+    "|---|---|---|---:|---:|---|---|---|"
   ]
   for (const name of TokenFormat.names) {
     const f = TokenFormat.formats[name]
@@ -641,7 +641,7 @@ const formatsSection = (): string => {
     })
     const ex = example._tag === "Success" ? code(example.success) : `(${example.failure.code})`
     lines.push(
-      `| ${code(name)} | ${f.gateway} | ${code(String(f.pattern))} | ${f.entropyBits} | ${f.embedsPanDigits ? "first 2 + last 4" : "no"} | [${f.rule}](rules.md#${
+      `| ${code(name)} | ${f.gateway} | ${code(String(f.pattern))} | ${f.length.min === f.length.max ? f.length.min : `${f.length.min}–${f.length.max}`} | ${f.entropyBits} | ${f.embedsPanDigits ? "first 2 + last 4" : "no"} | [${f.rule}](rules.md#${
         anchor(f.rule)
       }) | ${ex} |`
     )

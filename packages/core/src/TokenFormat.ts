@@ -37,6 +37,8 @@ export interface Descriptor {
   readonly gateway: "ACI" | "Axerve" | "AlliancePay"
   /** What a token of this format looks like. */
   readonly pattern: RegExp
+  /** The shortest and longest token the pattern admits: {@link parse} tries a pattern only on a token of such a length. */
+  readonly length: { readonly min: number; readonly max: number }
   /** How many random bytes {@link generate} needs (at most; surplus is allowed). */
   readonly randomBytes: number
   /** Random bits a token carries. */
@@ -58,6 +60,7 @@ export const formats: { readonly [K in Name]: Descriptor & { readonly name: K } 
     name: "registration",
     gateway: "ACI",
     pattern: /^[0-9a-f]{32}$/,
+    length: { min: 32, max: 32 },
     randomBytes: 16,
     entropyBits: 128,
     embedsPanDigits: false,
@@ -67,6 +70,7 @@ export const formats: { readonly [K in Name]: Descriptor & { readonly name: K } 
     name: "standard",
     gateway: "Axerve",
     pattern: /^[0-9]{2}[A-Z0-9]{4}[A-Z0-9]{6}[0-9]{4}$/,
+    length: { min: 16, max: 16 },
     randomBytes: 32,
     entropyBits: 30,
     embedsPanDigits: true,
@@ -76,6 +80,7 @@ export const formats: { readonly [K in Name]: Descriptor & { readonly name: K } 
     name: "custom",
     gateway: "Axerve",
     pattern: /^[A-Z0-9]{4}[A-Z0-9_]{10,20}$/,
+    length: { min: 14, max: 24 },
     randomBytes: 0,
     entropyBits: 0,
     embedsPanDigits: false,
@@ -85,6 +90,7 @@ export const formats: { readonly [K in Name]: Descriptor & { readonly name: K } 
     name: "opaque",
     gateway: "AlliancePay",
     pattern: /^[A-Za-z0-9_-]{22,24}$/,
+    length: { min: 22, max: 24 },
     randomBytes: 17,
     entropyBits: 135,
     embedsPanDigits: false,
@@ -189,6 +195,21 @@ export const generate = (name: Name, input: GenerateInput): Result.Result<string
 export const isToken = (name: Name, u: unknown): u is string =>
   typeof u === "string" && u.length <= 64 && names.includes(name) && formats[name].pattern.test(u)
 
+/** Whether format `name` admits `u`, a string of at most 64 characters. */
+const admits = (name: Name, u: string): boolean => {
+  const { length, pattern } = formats[name]
+  return u.length >= length.min && u.length <= length.max && pattern.test(u)
+}
+
+/**
+ * True when `u` is a token of some format: what {@link parse} accepts,
+ * without building its answer (a hot path's check).
+ *
+ * @category predicates
+ * @since 0.1.0
+ */
+export const isTokenValue = (u: unknown): u is string => typeof u === "string" && u.length <= 64 && names.some((n) => admits(n, u))
+
 /**
  * Recognises a token value: the formats it could belong to, or a typed
  * `TOKEN_MALFORMED` error (ACI `100.150.101`) when it fits none.
@@ -201,6 +222,6 @@ export const parse = (u: unknown): Result.Result<{ readonly token: string; reado
     return Result.fail(TokenError.make("TOKEN_MALFORMED"))
   }
   const matching: Array<Name> = []
-  for (const n of names) if (formats[n].pattern.test(u)) matching.push(n)
+  for (const n of names) if (admits(n, u)) matching.push(n)
   return matching.length === 0 ? Result.fail(TokenError.make("TOKEN_MALFORMED")) : Result.succeed({ token: u, formats: matching })
 }

@@ -363,13 +363,14 @@ describe("bad input never throws", () => {
     )
   })
 
-  it("[FORMAT-REGISTRATION] [FORMAT-STANDARD] [FORMAT-CUSTOM] [FORMAT-OPAQUE] [TOKEN-NOT-PAN] TokenFormat: parse, isToken and generate take anything", () => {
-    expectCovers(TokenFormat, ["generate", "isToken", "parse"])
+  it("[FORMAT-REGISTRATION] [FORMAT-STANDARD] [FORMAT-CUSTOM] [FORMAT-OPAQUE] [TOKEN-NOT-PAN] TokenFormat: parse, isToken, isTokenValue and generate take anything", () => {
+    expectCovers(TokenFormat, ["generate", "isToken", "isTokenValue", "parse"])
     const name = fc.oneof(fc.constantFrom(...TokenFormat.names), nastyString, fc.constantFrom("__proto__", "constructor", "toString"))
     forAnything((u) => {
       const r = TokenFormat.parse(u)
       expectTypedResult(r, u)
       if (Result.isFailure(r)) expect(r.failure.code).toBe("TOKEN_MALFORMED")
+      expect(TokenFormat.isTokenValue(u)).toBe(Result.isSuccess(r))
       for (const n of TokenFormat.names) {
         expect(isBoolean(TokenFormat.isToken(n, u))).toBe(true)
         expectTypedResult(TokenFormat.generate(n, u as TokenFormat.GenerateInput), u)

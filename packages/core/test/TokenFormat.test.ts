@@ -290,6 +290,7 @@ describe("TokenFormat.parse and isToken", () => {
           expect(success(r)).toEqual({ token: s, formats: expected })
         }
         for (const name of TokenFormat.names) expect(TokenFormat.isToken(name, s)).toBe(expected.includes(name))
+        expect(TokenFormat.isTokenValue(s)).toBe(expected.length > 0)
       }),
       params({ numRuns: 1000 })
     )
