@@ -824,10 +824,10 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       if (store.peek === undefined || crypto.openUnsafe === undefined || typeof request !== "object" || request === null) return undefined
       const use = PaymentUse.decodeUse(request)
       const merchantId = Merchant.decodeId(request.merchantId, "merchantId")
-      const token = TokenFormat.parse(request.token)
-      if (Result.isFailure(use) || Result.isFailure(merchantId) || Result.isFailure(token)) return undefined
+      const token = request.token
+      if (Result.isFailure(use) || Result.isFailure(merchantId) || !TokenFormat.isTokenValue(token)) return undefined
       const merchant = store.peek.merchant(merchantId.success)
-      const record = merchant === undefined ? undefined : store.peek.record(token.success.token)
+      const record = merchant === undefined ? undefined : store.peek.record(token)
       if (merchant === undefined || record === undefined || record.sealed === undefined || !mayAccess(merchant, record)) return undefined
       const decision = checkUse(record, use.success, ms)
       if (Result.isFailure(decision) || !leavesRecord(record, decision.success, calendar.dateOf(ms))) return undefined
