@@ -30,8 +30,16 @@ export const rate = async (ops: number, fn: () => unknown | Promise<unknown>): P
 }
 
 /**
+ * A full collection, when `gc` is exposed (`pnpm bench` runs with
+ * `--expose-gc`): a timed call starts on a settled heap, so the garbage of a
+ * setup or of the other side's last round is not charged to it. What a side
+ * allocates during its own round, and the collections that causes, still is.
+ */
+const settle = (): void => (globalThis as { gc?: () => void }).gc?.()
+
+/**
  * Interleaves `rounds` rounds of ours and baseline (after one warm-up round
- * each) and returns the medians.
+ * each), each call on a settled heap, and returns the medians.
  */
 export const compare = async (
   name: string,
@@ -40,12 +48,16 @@ export const compare = async (
   base: () => Promise<number>,
   options?: { readonly rounds?: number; readonly target?: string }
 ): Promise<Result> => {
+  settle()
   await ours()
+  settle()
   await base()
   const a: Array<number> = []
   const b: Array<number> = []
   for (let i = 0; i < (options?.rounds ?? 5); i++) {
+    settle()
     a.push(await ours())
+    settle()
     b.push(await base())
   }
   const opsPerSec = median(a)

@@ -180,8 +180,6 @@ export const runVaultBench = async (): Promise<Array<Result>> => {
   gc?.()
   const small = await listing(10_000)
   const large = await listing(1_000_000)
-  // Measured on a settled heap: the build's collection debt is not the listing's cost.
-  gc?.()
   results.push(
     await compare("vault.listByCustomer at 1M tokens", "vault.listByCustomer at 10k tokens", large, small, { target: "≥ 0.5 (within 2×)" })
   )
