@@ -149,8 +149,10 @@ const checkedDays = (state: TokenState, now: DateTime.DateTime): { readonly unti
   ) return invalidInput("A token state", "{ status, retainUntil, expiry, agreements }", state)
   if (!DateTime.isDateTime(now)) return invalidInput("now", "a DateTime", now)
   const { day, month, year } = DateTime.toPartsUtc(now)
-  if (year < IsoDate.years.min || year > IsoDate.years.max) return invalidInput("now", "an instant in the years 0000–9999", now)
-  return { until, today: DayNumber.ofParts(year, month, day) }
+  // NaN for an instant outside the years 0000–9999, and for a look-alike DateTime whose parts are not a date.
+  const today = DayNumber.ofParts(year, month, day)
+  if (Number.isNaN(today)) return invalidInput("now", "an instant in the years 0000–9999", now)
+  return { until, today }
 }
 
 /**

@@ -103,6 +103,24 @@ describe("PaymentUse.authorize", () => {
     expect(failure(PaymentUse.authorize(s, cit, at("2026-04-01T00:00:00Z")), "RETENTION_EXPIRED").gatewayCode).toBe("100.150.206")
   })
 
+  it("[RETENTION-PURGE] a retention date or an instant that is not a date is INVALID_INPUT, never a use allowed", () => {
+    const cit: PaymentUse.Use = { source: "CIT", mode: "REPEATED", type: "UNSCHEDULED" }
+    const now = at("2025-06-01T00:00:00Z")
+    for (const retainUntil of ["2026-02-30", "2026-13-01", "10000-01-01", "2026-1-01", 20260101, undefined]) {
+      failure(PaymentUse.authorize(active({ retainUntil: retainUntil as IsoDate.IsoDate }), cit, now), "INVALID_INPUT")
+    }
+    const s = active({ retainUntil: "9999-12-31" as IsoDate.IsoDate, expiry: undefined })
+    failure(PaymentUse.authorize(s, cit, DateTime.makeUnsafe(Date.UTC(10000, 0, 1))), "INVALID_INPUT")
+    failure(PaymentUse.authorize(s, cit, DateTime.makeUnsafe(Date.UTC(-1, 11, 31))), "INVALID_INPUT")
+    // Look-alikes that pass DateTime.isDateTime (a type-id check) but carry no date: refused, not read as retained.
+    const real = DateTime.makeUnsafe(Date.UTC(2025, 5, 1))
+    const lookAlike = (fields: object) => Object.assign(Object.create(Object.getPrototypeOf(real)), real, fields) as DateTime.DateTime
+    for (const fake of [lookAlike({ epochMilliseconds: Number.NaN }), lookAlike({ partsUtc: { year: 2025, month: 13, day: 40 } })]) {
+      expect(DateTime.isDateTime(fake)).toBe(true)
+      failure(PaymentUse.authorize(active({ retainUntil: "2020-01-01" as IsoDate.IsoDate }), cit, fake), "INVALID_INPUT")
+    }
+  })
+
   it("[USE-CARD-NOT-EXPIRED] a card token is TOKEN_EXPIRED (1164) from the first day after its expiry month", () => {
     const cit: PaymentUse.Use = { source: "CIT", mode: "REPEATED", type: "UNSCHEDULED" }
     const s = active({ expiry: { month: 12, year: 2018 }, retainUntil: "2020-03-01" as IsoDate.IsoDate })

@@ -21,8 +21,15 @@ const digitAt = (s: string, i: number): number => {
   return d >= 0 && d <= 9 ? d : NaN
 }
 
-/** The day number of valid parts (no checks). */
-export const ofParts = (year: number, month: number, day: number): number => year * 10000 + month * 100 + day
+/**
+ * The day number of a year, month and day, or NaN unless they are integers
+ * that make a date in the years 0000–9999.
+ */
+export const ofParts = (year: number, month: number, day: number): number =>
+  Number.isInteger(year) && year >= 0 && year <= 9999 && Number.isInteger(month) && month >= 1 && month <= 12 &&
+    Number.isInteger(day) && day >= 1 && day <= monthDays(year, month)
+    ? year * 10000 + month * 100 + day
+    : NaN
 
 /**
  * The day number of a valid `YYYY-MM-DD` date, else NaN. No regex and no
@@ -33,5 +40,5 @@ export const ofText = (date: unknown): number => {
   const year = digitAt(date, 0) * 1000 + digitAt(date, 1) * 100 + digitAt(date, 2) * 10 + digitAt(date, 3)
   const month = digitAt(date, 5) * 10 + digitAt(date, 6)
   const day = digitAt(date, 8) * 10 + digitAt(date, 9)
-  return year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= monthDays(year, month) ? ofParts(year, month, day) : NaN
+  return ofParts(year, month, day)
 }
