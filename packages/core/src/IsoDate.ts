@@ -74,8 +74,7 @@ const pad = (n: number, width: 2 | 4): string =>
  * @since 0.1.0
  */
 export const make = (parts: Parts): IsoDate => {
-  const ok = isRecord(parts) && isYear(parts.year) && isMonth(parts.month) && Number.isInteger(parts.day) &&
-    parts.day >= 1 && parts.day <= DayNumber.monthDays(parts.year, parts.month)
+  const ok = isRecord(parts) && !Number.isNaN(DayNumber.ofParts(parts.year, parts.month, parts.day))
   ensure(ok, "A date", "a year 0000–9999, a month 1–12 and a day of that month", parts)
   return `${pad(parts.year, 4)}-${pad(parts.month, 2)}-${pad(parts.day, 2)}` as IsoDate
 }

@@ -23,7 +23,8 @@ const digitAt = (s: string, i: number): number => {
 
 /**
  * The day number of a year, month and day, or NaN unless they are integers
- * that make a date in the years 0000–9999.
+ * that make a date in the years 0000–9999 (`IsoDate.years`; `IsoDate.make`
+ * validates with this).
  */
 export const ofParts = (year: number, month: number, day: number): number =>
   Number.isInteger(year) && year >= 0 && year <= 9999 && Number.isInteger(month) && month >= 1 && month <= 12 &&
