@@ -17,8 +17,11 @@
  * - Records are kept as given. The customer and fingerprint indexes are keyed
  *   by scope, then by customer or fingerprint (strings the records already
  *   hold, so no key is built per record), and hold the records themselves: a
- *   single record, a small array sorted by token, or a `Map` past 32. A
- *   customer's listing then reads no lookup per token in the primary map.
+ *   single record, an array, or a `Map` past 256. A customer's listing then
+ *   reads no lookup per token in the primary map. An array is sorted when it
+ *   is listed, not when it is written: a sorted insert compares tokens of
+ *   records out of cache, and a recovery paid that on every record (see
+ *   `internal/buckets.ts`).
  * - The scope and due-date indexes are token lists: an add is an array push
  *   and a removal only counts, the entry being dropped when the list is next
  *   compacted (see `internal/tokenLists.ts`). A hash-set insert into a set of
@@ -147,12 +150,6 @@ export const makeRestorable = (options?: Options): Restorable => {
   const groups = new Set<string>()
   let closed = false
 
-  /** Puts a live record in its customer and fingerprint buckets, or in place of its older version there. */
-  const putRecord = (r: TokenRecord.TokenRecord): void => {
-    if (r.customerId !== undefined) Buckets.put(byCustomer, r.scope, r.customerId, r)
-    if (r.fingerprint !== undefined) Buckets.put(byFingerprint, r.scope, r.fingerprint, r)
-  }
-
   /** Moves `token` from list `from` to list `to` of `lists`, when they differ. */
   const move = (lists: TokenLists, from: string | undefined, to: string | undefined, token: string): void => {
     if (from === to) return
@@ -178,10 +175,13 @@ export const makeRestorable = (options?: Options): Restorable => {
       if (nextDue !== undefined && byDue.add(nextDue, token)) insertSorted(dueDates, nextDue)
     }
     if (before !== undefined && before.status !== "DELETED") {
-      if (before.customerId !== undefined) Buckets.drop(byCustomer, before.scope, before.customerId, token)
-      if (before.fingerprint !== undefined) Buckets.drop(byFingerprint, before.scope, before.fingerprint, token)
+      if (before.customerId !== undefined) Buckets.drop(byCustomer, before.scope, before.customerId, before)
+      if (before.fingerprint !== undefined) Buckets.drop(byFingerprint, before.scope, before.fingerprint, before)
     }
-    if (after.status !== "DELETED") putRecord(after)
+    if (after.status !== "DELETED") {
+      if (after.customerId !== undefined) Buckets.put(byCustomer, after.scope, after.customerId, after)
+      if (after.fingerprint !== undefined) Buckets.put(byFingerprint, after.scope, after.fingerprint, after)
+    }
   }
 
   /** The ACTIVE token holding `r`'s card, customer and scope, other than `r` itself. */
@@ -244,7 +244,10 @@ export const makeRestorable = (options?: Options): Restorable => {
         // Unchanged index keys keep the one-ACTIVE-card constraint as it held for `current`.
         if (sameIndexKeys(current, next)) {
           records.set(next.token, next)
-          if (next.status !== "DELETED") putRecord(next)
+          if (next.status !== "DELETED") {
+            if (next.customerId !== undefined) Buckets.replace(byCustomer, next.scope, next.customerId, current, next)
+            if (next.fingerprint !== undefined) Buckets.replace(byFingerprint, next.scope, next.fingerprint, current, next)
+          }
           return undefined
         }
         if (activeHolder(next) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")

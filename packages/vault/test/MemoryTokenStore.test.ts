@@ -7,6 +7,7 @@
 import type { Group, IsoDate, TokenRecord } from "@tokenvault/core"
 import { Effect, Result } from "effect"
 import { describe, expect, it } from "vitest"
+import * as Buckets from "../src/internal/buckets.ts"
 import { TokenLists } from "../src/internal/tokenLists.ts"
 import * as MemoryTokenStore from "../src/MemoryTokenStore.ts"
 import * as TokenStore from "../src/TokenStore.ts"
@@ -430,27 +431,81 @@ describe("MemoryTokenStore token lists (scope and due-date indexes)", () => {
 })
 
 describe("MemoryTokenStore buckets and capacity", () => {
-  it("[GROUP-ACCESS][DUPLICATE-CARD] a customer's and a card's buckets stay ordered by token past the small-array size, through deletions", async () => {
+  it("[GROUP-ACCESS][DUPLICATE-CARD] a customer's and a card's buckets list by token, latest versions only, past the array size, through updates and deletions", async () => {
     const store = MemoryTokenStore.make()
-    // 80 tokens of one customer inserted out of order; every third one is a SUSPENDED twin of one card.
-    const records = Array.from({ length: 80 }, (_, i) =>
-      makeRecord({ token: `t${String((i * 37) % 80).padStart(2, "0")}`, fingerprint: i % 3 === 0 ? "card" : `f${i}`, status: i % 3 === 0 && i > 0 ? "SUSPENDED" : "ACTIVE" })
+    // Past the array size, tokens of one customer inserted out of order; every third one is a SUSPENDED twin of one card.
+    const n = Buckets.LARGE + 44
+    const records = Array.from({ length: n }, (_, i) =>
+      makeRecord({ token: `t${String((i * 37) % n).padStart(3, "0")}`, fingerprint: i % 3 === 0 ? "card" : `f${i}`, status: i % 3 === 0 && i > 0 ? "SUSPENDED" : "ACTIVE" })
     )
     for (const r of records) await run(store.insert(r))
     const expectBuckets = async (live: ReadonlyArray<R>) => {
-      const sorted = live.map((r) => r.token).sort()
-      expect((await run(store.findByCustomer("merchant:m1", "c1"))).map((r) => r.token)).toEqual(sorted)
-      expect((await run(store.findByFingerprint("merchant:m1", "card"))).map((r) => r.token)).toEqual(
-        live.filter((r) => r.fingerprint === "card").map((r) => r.token).sort()
-      )
+      const byToken = (rs: ReadonlyArray<R>) => [...rs].sort((a, b) => (a.token < b.token ? -1 : 1))
+      expect(await run(store.findByCustomer("merchant:m1", "c1"))).toEqual(byToken(live))
+      expect(await run(store.findByFingerprint("merchant:m1", "card"))).toEqual(byToken(live.filter((r) => r.fingerprint === "card")))
     }
     await expectBuckets(records)
-    const gone = records.filter((_, i) => i % 2 === 0)
-    for (const r of gone) await run(store.update(tombstone(r)))
-    const left = records.filter((_, i) => i % 2 === 1)
+    // An update that leaves every indexed field alone puts the new version in place of the old.
+    const touched = records.map((r, i) => (i % 5 === 0 ? { ...r, lastActivity: "2025-03-01" as IsoDate.IsoDate, version: r.version + 1 } : r))
+    for (const r of touched) if (r.version > 1) await run(store.update(r))
+    await expectBuckets(touched)
+    const left = touched.filter((_, i) => i % 2 === 1)
+    for (const r of touched.filter((_, i) => i % 2 === 0)) await run(store.update(tombstone(r)))
     await expectBuckets(left)
     for (const r of left.slice(0, -1)) await run(store.update(tombstone(r)))
     await expectBuckets(left.slice(-1))
+  })
+
+  it("[GROUP-ACCESS][DUPLICATE-CARD] random adds, replacements and removals in one bucket, past the array size and back to empty: it lists the model's latest versions by token", () => {
+    interface Item {
+      readonly token: string
+      readonly version: number
+    }
+    const op = fc.oneof(
+      { weight: 6, arbitrary: fc.constant({ kind: "add" as const, at: 0 }) },
+      { weight: 2, arbitrary: fc.nat().map((at) => ({ kind: "replace" as const, at })) },
+      { weight: 1, arbitrary: fc.nat().map((at) => ({ kind: "stale" as const, at })) },
+      { weight: 1, arbitrary: fc.nat().map((at) => ({ kind: "drop" as const, at })) }
+    )
+    // Enough ops that most runs pass the array size; then every token leaves, in random order.
+    const ops = fc.array(op, { minLength: 3 * Buckets.LARGE, maxLength: 4 * Buckets.LARGE })
+    const drops = fc.array(fc.nat().map((at) => ({ kind: "drop" as const, at })), { minLength: 5 * Buckets.LARGE, maxLength: 5 * Buckets.LARGE })
+    let largest = 0
+    fc.assert(
+      fc.property(ops, drops, (ops, drops) => {
+        const index: Buckets.Index<Item> = new Map()
+        const model = new Map<string, Item>()
+        const show = (items: Iterable<Item>) => [...items].map((i) => `${i.token}:${i.version}`)
+        let added = 0
+        for (const { at, kind } of [...ops, ...drops]) {
+          const held = [...model.values()]
+          const target = held[at % Math.max(1, held.length)]
+          if (kind === "add") {
+            // Tokens out of insertion order.
+            const item = { token: `t${String((added++ * 7919) % 10007).padStart(5, "0")}`, version: 1 }
+            Buckets.put(index, "s", "k", item)
+            model.set(item.token, item)
+          } else if (target !== undefined && kind === "drop") {
+            Buckets.drop(index, "s", "k", target)
+            model.delete(target.token)
+          } else if (target !== undefined) {
+            const next = { token: target.token, version: target.version + 1 }
+            // A stale caller names the token's version by value, not the object the bucket holds.
+            Buckets.replace(index, "s", "k", kind === "stale" ? { ...target } : target, next)
+            model.set(next.token, next)
+          }
+          largest = Math.max(largest, model.size)
+          const expected = show(model.values()).sort()
+          expect(show(Buckets.sorted(Buckets.get(index, "s", "k")))).toEqual(expected)
+          expect(show(Buckets.items(Buckets.get(index, "s", "k"))).sort()).toEqual(expected)
+          // An emptied bucket, and then its scope, leave the index.
+          expect(index.size).toBe(model.size === 0 ? 0 : 1)
+        }
+        expect(model.size).toBe(0)
+      }),
+      fcParams(10)
+    )
+    expect(largest).toBeGreaterThan(Buckets.LARGE)
   })
 
   it("[DELETE-IRREVERSIBLE] past its capacity (tombstones included) the store refuses inserts and key bindings with Unavailable, never a RangeError", async () => {

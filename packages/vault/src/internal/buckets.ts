@@ -1,11 +1,23 @@
 /**
  * Record buckets for the memory store's customer and fingerprint indexes.
  * Most buckets hold one record (a card's fingerprint) or a few (a customer's
- * cards), so a bucket is the record itself, then an array sorted by token,
- * and a `Map` by token only past {@link SMALL} records. Buckets hold the
+ * cards), so a bucket is the record itself, then an array in no set order,
+ * and a `Map` by token only past {@link LARGE} records. Buckets hold the
  * records, not their tokens: a query reads them without a lookup per token in
- * the primary map (at a million tokens each lookup is a few cache misses),
- * and small buckets come out ordered without a sort.
+ * the primary map (at a million tokens each lookup is a few cache misses).
+ *
+ * An array bucket is not kept sorted on write. Finding a sorted position
+ * compares the new token with tokens of records that are rarely in cache (two
+ * misses a step), and an insert, a durable store's recovery above all, paid
+ * that on every record. Instead:
+ *
+ * - an add appends;
+ * - a replacement or a removal finds the record by identity (the store passes
+ *   the version the bucket holds) with `indexOf`, which compares pointers and
+ *   reads no record;
+ * - a query sorts the array in place, then copies it. The sort is stable and
+ *   takes n - 1 comparisons on sorted input, so a bucket that has not changed
+ *   since its last query is cheap to list again.
  *
  * @internal
  */
@@ -16,53 +28,64 @@ export interface Keyed {
 
 export type Bucket<A extends Keyed> = A | Array<A> | Map<string, A>
 
-/** The largest bucket kept as a sorted array. */
-export const SMALL = 32
+/**
+ * The largest bucket kept as an array. Its identity scan reads at most this
+ * many pointers, 2 KiB, which costs less than one `Map` operation on a cold table.
+ */
+export const LARGE = 256
 
-/** The position of `token` in a bucket sorted by token, or where it would go. */
-const lowerBound = <A extends Keyed>(items: ReadonlyArray<A>, token: string): number => {
-  let lo = 0
-  let hi = items.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (items[mid]!.token < token) lo = mid + 1
-    else hi = mid
-  }
-  return lo
+const byToken = (a: Keyed, b: Keyed): number => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0)
+
+/** Where `item` is in `items`: by identity, or by token if another version of it is held. */
+const indexIn = <A extends Keyed>(items: Array<A>, item: A): number => {
+  const i = items.indexOf(item)
+  if (i >= 0) return i
+  for (let j = 0; j < items.length; j++) if (items[j]!.token === item.token) return j
+  return -1
 }
 
-/** `bucket` with `item` added, or put in place of the item with the same token. */
+/** `bucket` with `item` added (its token is not in the bucket). */
 const add = <A extends Keyed>(bucket: Bucket<A> | undefined, item: A): Bucket<A> => {
   if (bucket === undefined) return item
   if (bucket instanceof Map) return bucket.set(item.token, item)
-  if (!Array.isArray(bucket)) {
-    if (bucket.token === item.token) return item
-    return bucket.token < item.token ? [bucket, item] : [item, bucket]
+  if (!Array.isArray(bucket)) return [bucket, item]
+  if (bucket.length < LARGE) {
+    bucket.push(item)
+    return bucket
   }
-  const i = lowerBound(bucket, item.token)
-  if (bucket[i]?.token === item.token) bucket[i] = item
-  else if (bucket.length < SMALL) bucket.splice(i, 0, item)
-  else return new Map(bucket.map((a) => [a.token, a] as const)).set(item.token, item)
+  const map = new Map<string, A>()
+  for (const a of bucket) map.set(a.token, a)
+  return map.set(item.token, item)
+}
+
+/** `bucket` with `next` in place of `previous`, another version of the same token (added if absent). */
+const swap = <A extends Keyed>(bucket: Bucket<A> | undefined, previous: A, next: A): Bucket<A> => {
+  if (bucket === undefined) return next
+  if (bucket instanceof Map) return bucket.set(next.token, next)
+  if (!Array.isArray(bucket)) return bucket === previous || bucket.token === next.token ? next : [bucket, next]
+  const i = indexIn(bucket, previous)
+  if (i < 0) return add(bucket, next)
+  bucket[i] = next
   return bucket
 }
 
-/** `bucket` without the item of `token`, or `undefined` when it is left empty. */
-const remove = <A extends Keyed>(bucket: Bucket<A>, token: string): Bucket<A> | undefined => {
+/** `bucket` without `item` (or another version of its token), or `undefined` when it is left empty. */
+const remove = <A extends Keyed>(bucket: Bucket<A>, item: A): Bucket<A> | undefined => {
   if (bucket instanceof Map) {
-    bucket.delete(token)
+    bucket.delete(item.token)
     return bucket.size === 0 ? undefined : bucket
   }
-  if (!Array.isArray(bucket)) return bucket.token === token ? undefined : bucket
-  const i = lowerBound(bucket, token)
-  if (bucket[i]?.token === token) bucket.splice(i, 1)
+  if (!Array.isArray(bucket)) return bucket === item || bucket.token === item.token ? undefined : bucket
+  const i = indexIn(bucket, item)
+  if (i >= 0) bucket.splice(i, 1)
   return bucket.length === 0 ? undefined : bucket.length === 1 ? bucket[0] : bucket
 }
 
-/** The items of a bucket ordered by token (a fresh array). */
+/** The items of a bucket ordered by token (a fresh array). Sorts an array bucket in place first. */
 export const sorted = <A extends Keyed>(bucket: Bucket<A> | undefined): Array<A> => {
   if (bucket === undefined) return []
-  if (bucket instanceof Map) return Array.from(bucket.values()).sort((a, b) => (a.token < b.token ? -1 : 1))
-  return Array.isArray(bucket) ? bucket.slice() : [bucket]
+  if (bucket instanceof Map) return Array.from(bucket.values()).sort(byToken)
+  return Array.isArray(bucket) ? bucket.sort(byToken).slice() : [bucket]
 }
 
 /** The items of a bucket, in no particular order (no copy). */
@@ -74,20 +97,35 @@ export type Index<A extends Keyed> = Map<string, Map<string, Bucket<A>>>
 
 export const get = <A extends Keyed>(index: Index<A>, scope: string, key: string): Bucket<A> | undefined => index.get(scope)?.get(key)
 
-/** Adds `item` under `scope` and `key`, or replaces the item with its token there. */
-export const put = <A extends Keyed>(index: Index<A>, scope: string, key: string, item: A): void => {
+/** The buckets of `scope`, made if it has none. */
+const scoped = <A extends Keyed>(index: Index<A>, scope: string): Map<string, Bucket<A>> => {
   let inner = index.get(scope)
   if (inner === undefined) index.set(scope, inner = new Map())
+  return inner
+}
+
+/** Adds `item`, whose token is not yet under `scope` and `key`. */
+export const put = <A extends Keyed>(index: Index<A>, scope: string, key: string, item: A): void => {
+  const inner = scoped(index, scope)
   const before = inner.get(key)
   const after = add(before, item)
   if (after !== before) inner.set(key, after)
 }
 
-export const drop = <A extends Keyed>(index: Index<A>, scope: string, key: string, token: string): void => {
+/** Puts `next` in place of `previous`, the version of its token held under `scope` and `key`. */
+export const replace = <A extends Keyed>(index: Index<A>, scope: string, key: string, previous: A, next: A): void => {
+  const inner = scoped(index, scope)
+  const before = inner.get(key)
+  const after = swap(before, previous, next)
+  if (after !== before) inner.set(key, after)
+}
+
+/** Removes `item`, the version of its token held under `scope` and `key`. */
+export const drop = <A extends Keyed>(index: Index<A>, scope: string, key: string, item: A): void => {
   const inner = index.get(scope)
   const before = inner?.get(key)
   if (inner === undefined || before === undefined) return
-  const after = remove(before, token)
+  const after = remove(before, item)
   if (after === undefined) {
     inner.delete(key)
     if (inner.size === 0) index.delete(scope)
