@@ -1,5 +1,6 @@
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
+import { toBase64Url, toHex } from "../src/internal/alphabet.ts"
 import * as Mask from "../src/Mask.ts"
 import * as Pan from "../src/Pan.ts"
 import * as TokenFormat from "../src/TokenFormat.ts"
@@ -103,6 +104,16 @@ describe("TokenFormat.generate: formats", () => {
         const token = success(TokenFormat.generate("registration", { random, pan, prefix: "XYZW" }))
         expect(token).toBe(Buffer.from(random.subarray(0, 16)).toString("hex"))
         expect(token).toHaveLength(32)
+      }),
+      params()
+    )
+  })
+
+  it("[FORMAT-REGISTRATION] [FORMAT-OPAQUE] the encoders behind both formats agree with Buffer's hex and base64url at any length, past one String.fromCharCode chunk of 4096 codes", () => {
+    fc.assert(
+      fc.property(fc.oneof(bytes(0, 40), bytes(2040, 2060), bytes(3066, 3080)), (random) => {
+        expect(toHex(random)).toBe(Buffer.from(random).toString("hex"))
+        expect(toBase64Url(random)).toBe(Buffer.from(random).toString("base64url"))
       }),
       params()
     )

@@ -95,6 +95,17 @@ export interface Service {
    * duplicate detection.
    */
   readonly fingerprint: (value: Plaintext.Plaintext) => Effect.Effect<string, CardCryptoError>
+  /**
+   * Optional: `seal` run synchronously, as `openUnsafe` is `open`'s twin: what `seal`
+   * succeeds with, or `undefined` on any failure. The vault's tokenize uses it, and takes
+   * `seal` when it answers `undefined`. A wrapper that overrides `seal` overrides or drops it.
+   */
+  readonly sealUnsafe?: ((plaintext: Plaintext.Plaintext, aad: string) => TokenRecord.Sealed | undefined) | undefined
+  /**
+   * Optional: `fingerprint` run synchronously: the same MAC, or `undefined` on any failure.
+   * The vault's tokenize uses it, and takes `fingerprint` when it answers `undefined`.
+   */
+  readonly fingerprintUnsafe?: ((value: Plaintext.Plaintext) => string | undefined) | undefined
 }
 
 /**

@@ -408,7 +408,11 @@ const build = (
     return out === "KeyUnavailable" || out === "DecryptionFailed" ? undefined : Plaintext.make(out)
   }
 
-  const fingerprint: CardCrypto.Service["fingerprint"] = (value) => Effect.sync(() => fingerprintWith(state.fingerprint.key, Plaintext.reveal(value)))
+  const sealUnsafe: CardCrypto.Service["sealUnsafe"] = (plaintext, aad) => sealSync(Plaintext.reveal(plaintext), aad)
+
+  const fingerprintUnsafe = (value: Plaintext.Plaintext): string => fingerprintWith(state.fingerprint.key, Plaintext.reveal(value))
+
+  const fingerprint: CardCrypto.Service["fingerprint"] = (value) => Effect.sync(() => fingerprintUnsafe(value))
 
   const status = (): Status => {
     if (active !== undefined) used.set(active.version, active.used)
@@ -587,6 +591,8 @@ const build = (
     open,
     openUnsafe,
     fingerprint,
+    sealUnsafe,
+    fingerprintUnsafe,
     status,
     rotate: () => Effect.suspend(() => fromResult(rotateNow())),
     retire: (version) => setState(version, "decrypt-only"),

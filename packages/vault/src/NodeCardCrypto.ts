@@ -116,7 +116,9 @@ export const make = (keys: Keys): CardCrypto.Service => {
       const out = sealed.keyVersion === keyVersion ? openWith(dataKey, keyVersion, sealed.ciphertext, aad) : undefined
       return out === undefined ? undefined : Plaintext.make(out)
     },
-    fingerprint: (value) => Effect.sync(() => fingerprintWith(fingerprintKey, Plaintext.reveal(value)))
+    fingerprint: (value) => Effect.sync(() => fingerprintWith(fingerprintKey, Plaintext.reveal(value))),
+    sealUnsafe: (plaintext, aad) => ({ keyVersion, ciphertext: sealWith(dataKey, keyVersion, nonces.next(), Plaintext.reveal(plaintext), aad) }),
+    fingerprintUnsafe: (value) => fingerprintWith(fingerprintKey, Plaintext.reveal(value))
   }
 }
 

@@ -204,8 +204,9 @@ export const errors = {
  * effectful read, which waits or gives the typed error.
  *
  * The vault's read-only hot path (an authorized use that writes nothing)
- * uses them to skip the Effect runtime's steps; a store without them loses
- * speed, nothing else. The conformance kit checks them against the model.
+ * and tokenize's merchant read use them to skip the Effect runtime's steps;
+ * a store without them loses speed, nothing else. The conformance kit checks
+ * them against the model.
  *
  * **Gotchas**
  *

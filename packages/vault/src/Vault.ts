@@ -405,6 +405,51 @@ const decodeInstrument = (
 const decodeOptionalId = (u: unknown, what: "customerId" | "merchantRequestId"): Result.Result<string | undefined, TE> =>
   u === undefined ? Result.succeed(undefined) : Merchant.decodeId(u, what)
 
+/** A tokenize request's fields, decoded and checked against the merchant. */
+interface DecodedTokenize {
+  readonly customerId: string | undefined
+  readonly requestId: string | undefined
+  readonly requestToken: RequestToken.RequestToken | undefined
+  readonly format: TokenFormat.Name
+  readonly instrument: Instrument
+  readonly plaintext: string
+}
+
+/**
+ * Decodes a tokenize request for `merchant` at `now`, the first failing check's error
+ * first. One result for the whole request: no step per field on the hot path.
+ */
+const decodeTokenize = (
+  request: TokenizeRequest,
+  merchant: Merchant.Merchant,
+  formatOverride: TokenFormat.Name | undefined,
+  now: DateTime.Utc
+): Result.Result<DecodedTokenize, TE> => {
+  const customerId = decodeOptionalId(request.customerId, "customerId")
+  if (Result.isFailure(customerId)) return Result.fail(customerId.failure)
+  const requestId = decodeOptionalId(request.merchantRequestId, "merchantRequestId")
+  if (Result.isFailure(requestId)) return Result.fail(requestId.failure)
+  const requestToken = request.requestToken === undefined ? undefined : RequestToken.parse(request.requestToken)
+  if (requestToken !== undefined && Result.isFailure(requestToken)) return Result.fail(requestToken.failure)
+  if (request.format !== undefined && !TokenFormat.names.includes(request.format)) {
+    return Result.fail(TokenError.make("INVALID_INPUT", { message: "Unknown token format." }))
+  }
+  const parsed = requestToken?.success
+  const format: TokenFormat.Name = parsed !== undefined
+    ? (parsed._tag === "Standard" ? "standard" : "custom")
+    : formatOverride ?? request.format ?? merchant.format
+  if (format === "custom" && parsed?._tag !== "Custom") {
+    return Result.fail(TokenError.make("REQUEST_TOKEN_INVALID", { rule: "REQUEST-TOKEN-SYNTAX", message: "A custom token needs a requestToken value." }))
+  }
+  const decoded = decodeInstrument(request, merchant, now)
+  if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
+  const { instrument, plaintext } = decoded.success
+  if (format === "standard" && instrument._tag !== "Card") {
+    return Result.fail(TokenError.make("INVALID_INPUT", { rule: "FORMAT-STANDARD", message: "A standard token needs a card." }))
+  }
+  return Result.succeed({ customerId: customerId.success, requestId: requestId.success, requestToken: parsed, format, instrument, plaintext })
+}
+
 const retentionOf = (r: Pick<TokenRecord.TokenRecord, "expiry" | "lastActivity">, extended: boolean): IsoDate.IsoDate =>
   Retention.retainUntil(
     r.expiry !== undefined ? { _tag: "Card", expiry: r.expiry } : { _tag: "NonCard", lastActivity: r.lastActivity },
@@ -488,6 +533,34 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       const merchant = yield* store.getMerchant(id.success)
       if (merchant === undefined) return yield* TokenError.make("MERCHANT_UNKNOWN")
       return merchant
+    }
+
+    /**
+     * The synchronous answers of the ports' optional twins (`peek`, `fingerprintUnsafe`,
+     * `sealUnsafe`), or `undefined` when a port has none, cannot answer at once, or throws:
+     * the caller then takes the effect, which waits or gives the typed error.
+     */
+    const peekMerchant = (merchantId: unknown): TokenStore.MerchantEntry | undefined => {
+      if (typeof merchantId !== "string" || store.peek === undefined) return undefined
+      try {
+        return store.peek.merchant(merchantId)
+      } catch {
+        return undefined
+      }
+    }
+    const fingerprintAtOnce = (value: Plaintext.Plaintext): string | undefined => {
+      try {
+        return crypto.fingerprintUnsafe?.(value)
+      } catch {
+        return undefined
+      }
+    }
+    const sealAtOnce = (plaintext: Plaintext.Plaintext, aad: string): TokenRecord.Sealed | undefined => {
+      try {
+        return crypto.sealUnsafe?.(plaintext, aad)
+      } catch {
+        return undefined
+      }
     }
 
     /** Whether `merchant` may see `record`: its own scope, or its group's (the one access rule of both use paths). */
@@ -600,42 +673,27 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
 
     const tokenizeUnmapped = Effect.fnUntraced(function*(request: TokenizeRequest, formatOverride: TokenFormat.Name | undefined) {
       if (typeof request !== "object" || request === null) return yield* TokenError.make("INVALID_INPUT")
-      const merchant = yield* merchantOf(request.merchantId)
-      yield* ok(Merchant.requireTokenization(merchant))
+      const merchant = peekMerchant(request.merchantId) ?? (yield* merchantOf(request.merchantId))
+      const allowed = Merchant.requireTokenization(merchant)
+      if (Result.isFailure(allowed)) return yield* allowed.failure
       const ms = yield* Clock.currentTimeMillis
       const today = calendar.dateOf(ms)
-      const customerId = yield* ok(decodeOptionalId(request.customerId, "customerId"))
-      const requestId = yield* ok(decodeOptionalId(request.merchantRequestId, "merchantRequestId"))
-      const requestToken = request.requestToken === undefined ? undefined : yield* ok(RequestToken.parse(request.requestToken))
-      if (request.format !== undefined && !TokenFormat.names.includes(request.format)) {
-        return yield* TokenError.make("INVALID_INPUT", { message: "Unknown token format." })
-      }
-      const format: TokenFormat.Name = requestToken !== undefined
-        ? (requestToken._tag === "Standard" ? "standard" : "custom")
-        : formatOverride ?? request.format ?? merchant.format
-      if (format === "custom" && requestToken?._tag !== "Custom") {
-        return yield* TokenError.make("REQUEST_TOKEN_INVALID", {
-          rule: "REQUEST-TOKEN-SYNTAX",
-          message: "A custom token needs a requestToken value."
-        })
-      }
-      const { instrument, plaintext } = yield* ok(decodeInstrument(request, merchant, calendar.now(ms)))
-      if (format === "standard" && instrument._tag !== "Card") {
-        return yield* TokenError.make("INVALID_INPUT", { rule: "FORMAT-STANDARD", message: "A standard token needs a card." })
-      }
+      const decoded = decodeTokenize(request, merchant, formatOverride, calendar.now(ms))
+      if (Result.isFailure(decoded)) return yield* decoded.failure
+      const { customerId, format, instrument, plaintext, requestId, requestToken } = decoded.success
       const secret = Plaintext.make(plaintext)
-      const fingerprint = yield* crypto.fingerprint(secret)
-      const digest = requestId === undefined ? undefined : yield* crypto.fingerprint(
-        Plaintext.make(
-          JSON.stringify([
-            plaintext,
-            customerId ?? null,
-            instrument._tag === "Card" ? instrument.expiry : null,
-            requestToken === undefined ? null : RequestToken.format(requestToken),
-            format
-          ])
-        )
+      const fingerprint = fingerprintAtOnce(secret) ?? (yield* crypto.fingerprint(secret))
+      // What the idempotency digest covers: a replay with another card, customer, expiry or format is a conflict.
+      const canonical = requestId === undefined ? undefined : Plaintext.make(
+        JSON.stringify([
+          plaintext,
+          customerId ?? null,
+          instrument._tag === "Card" ? instrument.expiry : null,
+          requestToken === undefined ? null : RequestToken.format(requestToken),
+          format
+        ])
       )
+      const digest = canonical === undefined ? undefined : fingerprintAtOnce(canonical) ?? (yield* crypto.fingerprint(canonical))
       const { membership, scope } = membershipOf(merchant)
 
       for (let attempt = 0;; attempt++) {
@@ -665,15 +723,16 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           }
         } else {
           const bytes = yield* random.randomBytes(TokenFormat.formats[format].randomBytes)
-          token = yield* ok(
-            TokenFormat.generate(format, {
-              random: bytes,
-              prefix: merchant.prefix,
-              pan: instrument._tag === "Card" ? instrument.pan : undefined
-            })
-          )
+          const generated = TokenFormat.generate(format, {
+            random: bytes,
+            prefix: merchant.prefix,
+            pan: instrument._tag === "Card" ? instrument.pan : undefined
+          })
+          if (Result.isFailure(generated)) return yield* generated.failure
+          token = generated.success
         }
-        const sealed = yield* crypto.seal(secret, CardCrypto.associatedData(token, merchant.merchantId))
+        const aad = CardCrypto.associatedData(token, merchant.merchantId)
+        const sealed = sealAtOnce(secret, aad) ?? (yield* crypto.seal(secret, aad))
         const card = instrument._tag === "Card" ? retainCard(instrument.expiry, false) : undefined
         // The fields a view reads come first, so a listing touches fewer cache lines per record.
         const record: TokenRecord.TokenRecord = {

@@ -150,6 +150,10 @@ describe("Keyring", () => {
     expect(run(keyring.rotate())).toBe(2)
     const fresh = Array.from({ length: 300 }, (_, i) => makeRecord(keyring, 1000 + i))
     expect(fresh.filter((r) => r.sealed!.keyVersion === 2)).toHaveLength(300)
+    // The synchronous seal encrypts under the active version too, and what it seals opens.
+    const sealed = keyring.sealUnsafe!(Plaintext.make("C:4111111111111111"), "aad")!
+    expect(sealed.keyVersion).toBe(2)
+    expect(Plaintext.reveal(run(keyring.open(sealed, "aad")))).toBe("C:4111111111111111")
     expect(old.filter((r) => opensTo(keyring, r) === panOf(Number(r.token.slice(4))))).toHaveLength(300)
     expect(fresh.filter((r) => opensTo(keyring, r) === panOf(Number(r.token.slice(4))))).toHaveLength(300)
     expect(keyring.status().versions.map((v) => [v.version, v.state])).toEqual([[1, "decrypt-only"], [2, "active"]])
@@ -303,6 +307,9 @@ describe("Keyring", () => {
     run(keyring.seal(Plaintext.make("x"), "a"))
     storage.failWrite(1)
     expect(await cryptoReason(keyring.seal(Plaintext.make("x"), "a"))).toBe("KeyUnavailable")
+    // The synchronous seal refuses on the same failure, with nothing to tell why.
+    storage.failWrite(1)
+    expect(keyring.sealUnsafe!(Plaintext.make("x"), "a")).toBeUndefined()
     expect(keyring.status().versions[0]!.encryptions).toBe(2)
     // A failed rotation leaves the state as it was.
     storage.failWrite(1)
@@ -500,6 +507,7 @@ describe("Keyring", () => {
     const { keyring, storage } = memoryKeyring()
     const pan = panOf(7)
     const fp = run(keyring.fingerprint(Plaintext.make(pan)))
+    expect(keyring.fingerprintUnsafe!(Plaintext.make(pan))).toBe(fp)
     const sha = createHash("sha256").update(pan).digest()
     expect([sha.toString("hex"), sha.toString("base64url"), sha.toString("base64")]).not.toContain(fp)
     run(keyring.rotate())

@@ -52,6 +52,13 @@ describe("NodeCardCrypto", () => {
         expect(r._tag).toBe("Success")
         if (r._tag === "Success") expect(Plaintext.reveal(r.success)).toBe(plaintext)
         expect(Plaintext.reveal(crypto.openUnsafe!(sealed, a)!)).toBe(plaintext)
+        // The synchronous seal: the same layout, a fresh nonce, and it opens the same way.
+        const twin = crypto.sealUnsafe!(Plaintext.make(plaintext), a)!
+        expect(twin.keyVersion).toBe(1)
+        expect(Buffer.from(twin.ciphertext, "base64url").length).toBe(12 + Buffer.byteLength(plaintext, "utf8") + 16)
+        expect(twin.ciphertext.slice(0, 16)).not.toBe(sealed.ciphertext.slice(0, 16))
+        const reopened = await open(twin, a)
+        expect(reopened._tag === "Success" && Plaintext.reveal(reopened.success)).toBe(plaintext)
       }),
       fcParams(200)
     )
@@ -133,6 +140,7 @@ describe("NodeCardCrypto", () => {
     const fp = (value: string, c = crypto) => Effect.runPromise(c.fingerprint(Plaintext.make(value)))
     const expected = createHmac("sha256", Redacted.value(KEYS.fingerprintKey)).update(`C:${PAN_A}`).digest("base64url")
     expect(await fp(`C:${PAN_A}`)).toBe(expected)
+    expect(crypto.fingerprintUnsafe!(Plaintext.make(`C:${PAN_A}`))).toBe(expected)
     expect(await fp(`C:${PAN_A}`)).toBe(await fp(`C:${PAN_A}`))
     // Only the fingerprint key matters; another fingerprint key changes it.
     expect(await fp(`C:${PAN_A}`, NodeCardCrypto.make({ ...OTHER_KEYS, fingerprintKey: KEYS.fingerprintKey }))).toBe(expected)

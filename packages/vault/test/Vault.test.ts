@@ -14,6 +14,7 @@ import * as CardCrypto from "../src/CardCrypto.ts"
 import * as MemoryTokenStore from "../src/MemoryTokenStore.ts"
 import * as NodeCardCrypto from "../src/NodeCardCrypto.ts"
 import * as NodeSecureRandom from "../src/NodeSecureRandom.ts"
+import * as Plaintext from "../src/Plaintext.ts"
 import * as TokenStore from "../src/TokenStore.ts"
 import * as Vault from "../src/Vault.ts"
 import {
@@ -673,6 +674,18 @@ describe("Vault's synchronous use path", () => {
       fingerprint(value: Parameters<CardCrypto.Service["fingerprint"]>[0]) {
         return this.#inner.fingerprint(value)
       }
+      sealUnsafe(plaintext: Parameters<CardCrypto.Service["seal"]>[0], aad: string) {
+        this.sealed++
+        if (throwing) throw new Error("a broken synchronous seal")
+        return this.#inner.sealUnsafe!(plaintext, aad)
+      }
+      fingerprintUnsafe(value: Parameters<CardCrypto.Service["fingerprint"]>[0]) {
+        this.fingerprinted++
+        if (throwing) throw new Error("a broken synchronous fingerprint")
+        return this.#inner.fingerprintUnsafe!(value)
+      }
+      sealed = 0
+      fingerprinted = 0
     }
     const crypto = new ClassCrypto()
     const memory = MemoryTokenStore.make()
@@ -684,7 +697,10 @@ describe("Vault's synchronous use path", () => {
           if (throwing) throw new Error("a broken synchronous read")
           return memory.peek!.record(token)
         },
-        merchant: (merchantId) => memory.peek!.merchant(merchantId)
+        merchant: (merchantId) => {
+          if (throwing) throw new Error("a broken synchronous read")
+          return memory.peek!.merchant(merchantId)
+        }
       }
     }
     const layer = Layer.mergeAll(
@@ -702,8 +718,17 @@ describe("Vault's synchronous use path", () => {
         expect(revealed(yield* vault.authorizeUse({ merchantId: "reg", token: t.token, ...CIT }))).toBe(PAN_A)
         // The second use took the synchronous path, through the class's own method.
         expect(crypto.opened).toBe(1)
+        // The tokenization sealed and fingerprinted through the class's own methods.
+        expect([crypto.sealed, crypto.fingerprinted]).toEqual([1, 1])
         throwing = true
         expect(revealed(yield* vault.authorizeUse({ merchantId: "reg", token: t.token, ...CIT }))).toBe(PAN_A)
+        // With every synchronous twin throwing, a tokenization still answers, through the effects.
+        const u = yield* vault.tokenize(card("reg", "c2", PAN_B))
+        expect([crypto.sealed, crypto.fingerprinted]).toEqual([2, 2])
+        expect(revealed(yield* vault.authorizeUse({ merchantId: "reg", token: u.token, ...CIT }))).toBe(PAN_B)
+        // The record holds the fingerprint the effect computed, so a duplicate card is still found.
+        expect(memory.peek!.record(u.token)!.fingerprint).toBe(yield* NodeCardCrypto.make(KEYS).fingerprint(Plaintext.make(`C:${PAN_B}`)))
+        expect((yield* vault.tokenize(card("reg", "c2", PAN_B))).token).toBe(u.token)
       }).pipe(Effect.provide(layer))
     )
   })

@@ -418,9 +418,10 @@ const step = async (vault: PromiseVault, model: Model, input: Op, label: string)
 }
 
 /**
- * The ports: as the adapters come (the memory store's `peek` and the crypto's `openUnsafe`,
- * so a use that writes nothing takes the vault's synchronous path), or with those taken
- * away, so every use goes through the ports' effects.
+ * The ports: as the adapters come (the memory store's `peek` and the crypto's synchronous
+ * twins, so a use that writes nothing takes the vault's synchronous path and a tokenization
+ * skips the crypto's effects), or with those taken away, so every call goes through the
+ * ports' effects.
  */
 type Ports = "synchronous reads" | "effects only"
 
@@ -428,7 +429,7 @@ const portsFor = (ports: Ports) => {
   const crypto = NodeCardCrypto.make(KEYS)
   if (ports === "synchronous reads") return { crypto }
   const { peek: _peek, ...store } = MemoryTokenStore.make()
-  const { openUnsafe: _openUnsafe, ...effectsOnly } = crypto
+  const { fingerprintUnsafe: _fingerprintUnsafe, openUnsafe: _openUnsafe, sealUnsafe: _sealUnsafe, ...effectsOnly } = crypto
   return { crypto: effectsOnly, store }
 }
 
