@@ -35,7 +35,7 @@ export const rate = async (ops: number, fn: () => unknown | Promise<unknown>): P
  * setup or of the other side's last round is not charged to it. What a side
  * allocates during its own round, and the collections that causes, still is.
  */
-const settle = (): void => (globalThis as { gc?: () => void }).gc?.()
+export const settle = (): void => (globalThis as { gc?: () => void }).gc?.()
 
 /**
  * Interleaves `rounds` rounds of ours and baseline (after one warm-up round

@@ -37,7 +37,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { compare, print, type Result, tokenizeLike } from "../../../bench/harness.ts"
+import { compare, print, type Result, settle, tokenizeLike } from "../../../bench/harness.ts"
 import * as FileTokenStore from "../src/FileTokenStore.ts"
 import * as Ops from "../src/internal/ops.ts"
 import { Writer } from "../src/internal/recordCodec.ts"
@@ -201,8 +201,13 @@ interface Recovered {
   readonly error?: string
 }
 
-/** Opens the directory in a fresh process (a restart) and returns its figures. */
+/**
+ * Opens the directory in a fresh process (a restart) and returns its figures. This process
+ * settles its heap first: left with the earlier benchmarks' garbage, its collector threads
+ * would run on the same cores as the restart it measures, which a real restart does not share.
+ */
 const recoverInChild = (dir: string, compact: boolean): Recovered => {
+  settle()
   const out = execFileSync(process.execPath, ["--max-old-space-size=8192", "--import", "tsx", fileURLToPath(new URL("./recover.ts", import.meta.url)), dir, ...(compact ? ["compact"] : [])], {
     cwd: fileURLToPath(new URL("../../..", import.meta.url)),
     encoding: "utf8",
