@@ -356,10 +356,14 @@ const build = (
     return Result.succeed(version)
   }
 
-  /** The key to seal with next, after counting the encryption; `undefined` when none may seal. */
-  const nextEncryption = (): Active | undefined => {
+  /**
+   * The key to seal with next, after counting the encryption; `undefined` when none may seal. With `write`
+   * false it takes no new reservation and does not rotate, so it writes nothing: `undefined` when either is due.
+   */
+  const nextEncryption = (write: boolean): Active | undefined => {
     let a = active
     if (a === undefined) return undefined
+    if (!write && (a.used >= limit || a.used >= a.reserved)) return undefined
     if (a.used >= limit) {
       if (Result.isFailure(rotateNow())) return undefined
       a = active!
@@ -377,8 +381,8 @@ const build = (
 
   const findVersion = (version: number): DataKey | undefined => state.dataKeys.find((k) => k.version === version)
 
-  const sealSync = (plaintext: string, aad: string): TokenRecord.Sealed | undefined => {
-    const a = nextEncryption()
+  const sealSync = (plaintext: string, aad: string, write = true): TokenRecord.Sealed | undefined => {
+    const a = nextEncryption(write)
     return a === undefined ? undefined : { keyVersion: a.version, ciphertext: sealWith(a.key, a.version, nonces.next(), plaintext, aad) }
   }
 
@@ -408,7 +412,8 @@ const build = (
     return out === "KeyUnavailable" || out === "DecryptionFailed" ? undefined : Plaintext.make(out)
   }
 
-  const sealUnsafe: CardCrypto.Service["sealUnsafe"] = (plaintext, aad) => sealSync(Plaintext.reveal(plaintext), aad)
+  /** Within the reservation already on file only: a key-file write (a new reservation, a rotation) is `seal`'s, once. */
+  const sealUnsafe: CardCrypto.Service["sealUnsafe"] = (plaintext, aad) => sealSync(Plaintext.reveal(plaintext), aad, false)
 
   const fingerprintUnsafe = (value: Plaintext.Plaintext): string => fingerprintWith(state.fingerprint.key, Plaintext.reveal(value))
 

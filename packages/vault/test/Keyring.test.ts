@@ -307,9 +307,11 @@ describe("Keyring", () => {
     run(keyring.seal(Plaintext.make("x"), "a"))
     storage.failWrite(1)
     expect(await cryptoReason(keyring.seal(Plaintext.make("x"), "a"))).toBe("KeyUnavailable")
-    // The synchronous seal refuses on the same failure, with nothing to tell why.
+    // The synchronous seal never writes the key file: at a reservation boundary it declines, and the
+    // failure armed here is still there for `seal`, which refuses as before.
     storage.failWrite(1)
     expect(keyring.sealUnsafe!(Plaintext.make("x"), "a")).toBeUndefined()
+    expect(await cryptoReason(keyring.seal(Plaintext.make("x"), "a"))).toBe("KeyUnavailable")
     expect(keyring.status().versions[0]!.encryptions).toBe(2)
     // A failed rotation leaves the state as it was.
     storage.failWrite(1)
