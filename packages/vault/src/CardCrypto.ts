@@ -103,7 +103,9 @@ export interface Service {
   readonly sealUnsafe?: ((plaintext: Plaintext.Plaintext, aad: string) => TokenRecord.Sealed | undefined) | undefined
   /**
    * Optional: `fingerprint` run synchronously: the same MAC, or `undefined` on any failure.
-   * The vault's tokenize uses it, and takes `fingerprint` when it answers `undefined`.
+   * The vault's tokenize uses it, and takes `fingerprint` when it answers `undefined`. A
+   * wrapper that overrides `fingerprint` overrides or drops it: duplicate detection and
+   * idempotency compare fingerprints from both.
    */
   readonly fingerprintUnsafe?: ((value: Plaintext.Plaintext) => string | undefined) | undefined
 }

@@ -157,6 +157,20 @@ export const makeRestorable = (options?: Options): Restorable => {
     if (to !== undefined) lists.add(to, token)
   }
 
+  /** A live record's entries in the customer and fingerprint buckets: added, dropped, or taken by its next version. */
+  const addToBuckets = (r: TokenRecord.TokenRecord): void => {
+    if (r.customerId !== undefined) Buckets.put(byCustomer, r.scope, r.customerId, r)
+    if (r.fingerprint !== undefined) Buckets.put(byFingerprint, r.scope, r.fingerprint, r)
+  }
+  const dropFromBuckets = (r: TokenRecord.TokenRecord): void => {
+    if (r.customerId !== undefined) Buckets.drop(byCustomer, r.scope, r.customerId, r)
+    if (r.fingerprint !== undefined) Buckets.drop(byFingerprint, r.scope, r.fingerprint, r)
+  }
+  const replaceInBuckets = (current: TokenRecord.TokenRecord, next: TokenRecord.TokenRecord): void => {
+    if (next.customerId !== undefined) Buckets.replace(byCustomer, next.scope, next.customerId, current, next)
+    if (next.fingerprint !== undefined) Buckets.replace(byFingerprint, next.scope, next.fingerprint, current, next)
+  }
+
   /**
    * Brings the indexes from `before` (absent for a new record) to `after`, the
    * record now in `records` (the token lists read it to tell their stale entries).
@@ -174,14 +188,8 @@ export const makeRestorable = (options?: Options): Restorable => {
       if (due !== undefined && byDue.remove(due)) removeSorted(dueDates, due)
       if (nextDue !== undefined && byDue.add(nextDue, token)) insertSorted(dueDates, nextDue)
     }
-    if (before !== undefined && before.status !== "DELETED") {
-      if (before.customerId !== undefined) Buckets.drop(byCustomer, before.scope, before.customerId, before)
-      if (before.fingerprint !== undefined) Buckets.drop(byFingerprint, before.scope, before.fingerprint, before)
-    }
-    if (after.status !== "DELETED") {
-      if (after.customerId !== undefined) Buckets.put(byCustomer, after.scope, after.customerId, after)
-      if (after.fingerprint !== undefined) Buckets.put(byFingerprint, after.scope, after.fingerprint, after)
-    }
+    if (before !== undefined && before.status !== "DELETED") dropFromBuckets(before)
+    if (after.status !== "DELETED") addToBuckets(after)
   }
 
   /** The ACTIVE token holding `r`'s card, customer and scope, other than `r` itself. */
@@ -244,10 +252,7 @@ export const makeRestorable = (options?: Options): Restorable => {
         // Unchanged index keys keep the one-ACTIVE-card constraint as it held for `current`.
         if (sameIndexKeys(current, next)) {
           records.set(next.token, next)
-          if (next.status !== "DELETED") {
-            if (next.customerId !== undefined) Buckets.replace(byCustomer, next.scope, next.customerId, current, next)
-            if (next.fingerprint !== undefined) Buckets.replace(byFingerprint, next.scope, next.fingerprint, current, next)
-          }
+          if (next.status !== "DELETED") replaceInBuckets(current, next)
           return undefined
         }
         if (activeHolder(next) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")

@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import type { TokenRecord } from "@tokenvault/core"
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, type KeyObject } from "node:crypto"
 import { Effect, Layer, Redacted } from "effect"
 import * as CardCrypto from "./CardCrypto.ts"
@@ -100,10 +101,14 @@ export const make = (keys: Keys): CardCrypto.Service => {
   const fingerprintKey = importKey(keys.fingerprintKey)
   const keyVersion = keys.keyVersion ?? 1
   const nonces = new NonceSource()
+  const sealUnsafe = (plaintext: Plaintext.Plaintext, aad: string): TokenRecord.Sealed => ({
+    keyVersion,
+    ciphertext: sealWith(dataKey, keyVersion, nonces.next(), Plaintext.reveal(plaintext), aad)
+  })
+  const fingerprintUnsafe = (value: Plaintext.Plaintext): string => fingerprintWith(fingerprintKey, Plaintext.reveal(value))
   return {
     capabilities: { name: "node-aes-256-gcm", aead: "AES-256-GCM", fingerprint: "HMAC-SHA256", keyVersions: false },
-    seal: (plaintext, aad) =>
-      Effect.sync(() => ({ keyVersion, ciphertext: sealWith(dataKey, keyVersion, nonces.next(), Plaintext.reveal(plaintext), aad) })),
+    seal: (plaintext, aad) => Effect.sync(() => sealUnsafe(plaintext, aad)),
     open: (sealed, aad) =>
       Effect.suspend(() => {
         if (sealed.keyVersion !== keyVersion) {
@@ -116,9 +121,9 @@ export const make = (keys: Keys): CardCrypto.Service => {
       const out = sealed.keyVersion === keyVersion ? openWith(dataKey, keyVersion, sealed.ciphertext, aad) : undefined
       return out === undefined ? undefined : Plaintext.make(out)
     },
-    fingerprint: (value) => Effect.sync(() => fingerprintWith(fingerprintKey, Plaintext.reveal(value))),
-    sealUnsafe: (plaintext, aad) => ({ keyVersion, ciphertext: sealWith(dataKey, keyVersion, nonces.next(), Plaintext.reveal(plaintext), aad) }),
-    fingerprintUnsafe: (value) => fingerprintWith(fingerprintKey, Plaintext.reveal(value))
+    fingerprint: (value) => Effect.sync(() => fingerprintUnsafe(value)),
+    sealUnsafe,
+    fingerprintUnsafe
   }
 }
 

@@ -211,8 +211,9 @@ export const errors = {
  * **Gotchas**
  *
  * A wrapper made by spreading a store (`{ ...store, get: audited }`) keeps
- * the store's `peek`, which does not go through the wrapper's `get`. A
- * wrapper that must see every read overrides `peek` too, or drops it.
+ * the store's `peek`, which does not go through the wrapper's `get` or
+ * `getMerchant`. A wrapper that must see every read overrides `peek` too, or
+ * drops it.
  *
  * @category models
  * @since 0.1.0

@@ -536,31 +536,20 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
     }
 
     /**
-     * The synchronous answers of the ports' optional twins (`peek`, `fingerprintUnsafe`,
-     * `sealUnsafe`), or `undefined` when a port has none, cannot answer at once, or throws:
-     * the caller then takes the effect, which waits or gives the typed error.
+     * What a port's optional synchronous twin answers (`peek`, `fingerprintUnsafe`, `sealUnsafe`):
+     * `undefined` when the port has none, it cannot answer at once, or it throws. The caller then
+     * takes the effect, which waits or gives the typed error.
      */
+    const atOnce = <A>(f: () => A | undefined): A | undefined => {
+      try {
+        return f()
+      } catch {
+        return undefined
+      }
+    }
     const peekMerchant = (merchantId: unknown): TokenStore.MerchantEntry | undefined => {
-      if (typeof merchantId !== "string" || store.peek === undefined) return undefined
-      try {
-        return store.peek.merchant(merchantId)
-      } catch {
-        return undefined
-      }
-    }
-    const fingerprintAtOnce = (value: Plaintext.Plaintext): string | undefined => {
-      try {
-        return crypto.fingerprintUnsafe?.(value)
-      } catch {
-        return undefined
-      }
-    }
-    const sealAtOnce = (plaintext: Plaintext.Plaintext, aad: string): TokenRecord.Sealed | undefined => {
-      try {
-        return crypto.sealUnsafe?.(plaintext, aad)
-      } catch {
-        return undefined
-      }
+      const id = Merchant.decodeId(merchantId, "merchantId")
+      return Result.isSuccess(id) ? atOnce(() => store.peek?.merchant(id.success)) : undefined
     }
 
     /** Whether `merchant` may see `record`: its own scope, or its group's (the one access rule of both use paths). */
@@ -682,7 +671,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
       if (Result.isFailure(decoded)) return yield* decoded.failure
       const { customerId, format, instrument, plaintext, requestId, requestToken } = decoded.success
       const secret = Plaintext.make(plaintext)
-      const fingerprint = fingerprintAtOnce(secret) ?? (yield* crypto.fingerprint(secret))
+      const fingerprint = atOnce(() => crypto.fingerprintUnsafe?.(secret)) ?? (yield* crypto.fingerprint(secret))
       // What the idempotency digest covers: a replay with another card, customer, expiry or format is a conflict.
       const canonical = requestId === undefined ? undefined : Plaintext.make(
         JSON.stringify([
@@ -693,7 +682,9 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           format
         ])
       )
-      const digest = canonical === undefined ? undefined : fingerprintAtOnce(canonical) ?? (yield* crypto.fingerprint(canonical))
+      const digest = canonical === undefined
+        ? undefined
+        : atOnce(() => crypto.fingerprintUnsafe?.(canonical)) ?? (yield* crypto.fingerprint(canonical))
       const { membership, scope } = membershipOf(merchant)
 
       for (let attempt = 0;; attempt++) {
@@ -732,7 +723,7 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
           token = generated.success
         }
         const aad = CardCrypto.associatedData(token, merchant.merchantId)
-        const sealed = sealAtOnce(secret, aad) ?? (yield* crypto.seal(secret, aad))
+        const sealed = atOnce(() => crypto.sealUnsafe?.(secret, aad)) ?? (yield* crypto.seal(secret, aad))
         const card = instrument._tag === "Card" ? retainCard(instrument.expiry, false) : undefined
         // The fields a view reads come first, so a listing touches fewer cache lines per record.
         const record: TokenRecord.TokenRecord = {
@@ -900,17 +891,11 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         : { token: record.token, transactionId, instrument: instrument.success }
     }
 
-    const tryAtOnce = (request: UseRequest, ms: number): Authorization | undefined => {
-      try {
-        return useAtOnce(request, ms)
-      } catch {
-        return undefined
-      }
-    }
 
     const authorizeUse = (request: UseRequest): Effect.Effect<Authorization, TE> =>
       Clock.clockWith((clock) => {
-        const done = tryAtOnce(request, clock.currentTimeMillisUnsafe())
+        const ms = clock.currentTimeMillisUnsafe()
+        const done = atOnce(() => useAtOnce(request, ms))
         return done === undefined ? ports(useToken(request)) : Effect.succeed(done)
       })
 

@@ -35,7 +35,7 @@ const CHUNK = 4096
  * One flat string of character codes. Appending character by character builds
  * a rope of partial strings, which a stored token would keep alive beside its
  * flattened text; this allocates the text once. A token's codes (far fewer
- * than a chunk) go in one call, without a copy.
+ * than a chunk) go in one call, without slicing the array first.
  */
 const fromCodes = (codes: ReadonlyArray<number>): string => {
   if (codes.length <= CHUNK) return String.fromCharCode(...codes)
