@@ -433,11 +433,14 @@ describe("MemoryTokenStore token lists (scope and due-date indexes)", () => {
 describe("MemoryTokenStore buckets and capacity", () => {
   it("[GROUP-ACCESS][DUPLICATE-CARD] a customer's and a card's buckets list by token, latest versions only, past the array size, through updates and deletions", async () => {
     const store = MemoryTokenStore.make()
-    // Past the array size, tokens of one customer inserted out of order; every third one is a SUSPENDED twin of one card.
-    const n = Buckets.LARGE + 44
+    // Past the array size in both indexes: tokens of one customer inserted out of order, four in five of them
+    // SUSPENDED twins of one card (one ACTIVE card per customer and scope).
+    const n = Buckets.LARGE + 100
+    const twin = (i: number) => i % 5 !== 0
     const records = Array.from({ length: n }, (_, i) =>
-      makeRecord({ token: `t${String((i * 37) % n).padStart(3, "0")}`, fingerprint: i % 3 === 0 ? "card" : `f${i}`, status: i % 3 === 0 && i > 0 ? "SUSPENDED" : "ACTIVE" })
+      makeRecord({ token: `t${String((i * 37) % n).padStart(3, "0")}`, fingerprint: twin(i) ? "card" : `f${i}`, status: twin(i) && i > 1 ? "SUSPENDED" : "ACTIVE" })
     )
+    expect(records.filter((r) => r.fingerprint === "card").length).toBeGreaterThan(Buckets.LARGE)
     for (const r of records) await run(store.insert(r))
     const expectBuckets = async (live: ReadonlyArray<R>) => {
       const byToken = (rs: ReadonlyArray<R>) => [...rs].sort((a, b) => (a.token < b.token ? -1 : 1))
@@ -445,9 +448,17 @@ describe("MemoryTokenStore buckets and capacity", () => {
       expect(await run(store.findByFingerprint("merchant:m1", "card"))).toEqual(byToken(live.filter((r) => r.fingerprint === "card")))
     }
     await expectBuckets(records)
-    // An update that leaves every indexed field alone puts the new version in place of the old.
-    const touched = records.map((r, i) => (i % 5 === 0 ? { ...r, lastActivity: "2025-03-01" as IsoDate.IsoDate, version: r.version + 1 } : r))
+    // An update that leaves every indexed field alone puts the new version in place of the old; a status
+    // change moves it out of its buckets and back in.
+    const touched = records.map((r, i) =>
+      i % 7 === 0
+        ? { ...r, lastActivity: "2025-03-01" as IsoDate.IsoDate, version: r.version + 1 }
+        : i % 7 === 1 && r.status === "ACTIVE"
+        ? { ...r, status: "SUSPENDED" as const, version: r.version + 1 }
+        : r
+    )
     for (const r of touched) if (r.version > 1) await run(store.update(r))
+    expect(touched.filter((r, i) => r.status !== records[i]!.status).length).toBeGreaterThan(5)
     await expectBuckets(touched)
     const left = touched.filter((_, i) => i % 2 === 1)
     for (const r of touched.filter((_, i) => i % 2 === 0)) await run(store.update(tombstone(r)))
@@ -465,7 +476,8 @@ describe("MemoryTokenStore buckets and capacity", () => {
       { weight: 6, arbitrary: fc.constant({ kind: "add" as const, at: 0 }) },
       { weight: 2, arbitrary: fc.nat().map((at) => ({ kind: "replace" as const, at })) },
       { weight: 1, arbitrary: fc.nat().map((at) => ({ kind: "stale" as const, at })) },
-      { weight: 1, arbitrary: fc.nat().map((at) => ({ kind: "drop" as const, at })) }
+      { weight: 1, arbitrary: fc.nat().map((at) => ({ kind: "drop" as const, at })) },
+      { weight: 1, arbitrary: fc.nat().map((at) => ({ kind: "staleDrop" as const, at })) }
     )
     // Enough ops that most runs pass the array size; then every token leaves, in random order.
     const ops = fc.array(op, { minLength: 3 * Buckets.LARGE, maxLength: 4 * Buckets.LARGE })
@@ -485,12 +497,12 @@ describe("MemoryTokenStore buckets and capacity", () => {
             const item = { token: `t${String((added++ * 7919) % 10007).padStart(5, "0")}`, version: 1 }
             Buckets.put(index, "s", "k", item)
             model.set(item.token, item)
-          } else if (target !== undefined && kind === "drop") {
-            Buckets.drop(index, "s", "k", target)
+          } else if (target !== undefined && (kind === "drop" || kind === "staleDrop")) {
+            // A stale caller names the version by value, not the object the bucket holds.
+            Buckets.drop(index, "s", "k", kind === "staleDrop" ? { ...target } : target)
             model.delete(target.token)
           } else if (target !== undefined) {
             const next = { token: target.token, version: target.version + 1 }
-            // A stale caller names the token's version by value, not the object the bucket holds.
             Buckets.replace(index, "s", "k", kind === "stale" ? { ...target } : target, next)
             model.set(next.token, next)
           }

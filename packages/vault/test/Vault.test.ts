@@ -33,6 +33,7 @@ import {
   PAN_A,
   PAN_B,
   PAN_C,
+  PAN_D,
   refCardRetention,
   scriptedRandom,
   T0,
@@ -677,12 +678,12 @@ describe("Vault's synchronous use path", () => {
       sealUnsafe(plaintext: Parameters<CardCrypto.Service["seal"]>[0], aad: string) {
         this.sealed++
         if (throwing) throw new Error("a broken synchronous seal")
-        return this.#inner.sealUnsafe!(plaintext, aad)
+        return declining ? undefined : this.#inner.sealUnsafe!(plaintext, aad)
       }
       fingerprintUnsafe(value: Parameters<CardCrypto.Service["fingerprint"]>[0]) {
         this.fingerprinted++
         if (throwing) throw new Error("a broken synchronous fingerprint")
-        return this.#inner.fingerprintUnsafe!(value)
+        return declining ? undefined : this.#inner.fingerprintUnsafe!(value)
       }
       sealed = 0
       fingerprinted = 0
@@ -690,6 +691,7 @@ describe("Vault's synchronous use path", () => {
     const crypto = new ClassCrypto()
     const memory = MemoryTokenStore.make()
     let throwing = false
+    let declining = false
     const store: TokenStore.Service = {
       ...memory,
       peek: {
@@ -729,6 +731,17 @@ describe("Vault's synchronous use path", () => {
         // The record holds the fingerprint the effect computed, so a duplicate card is still found.
         expect(memory.peek!.record(u.token)!.fingerprint).toBe(yield* NodeCardCrypto.make(KEYS).fingerprint(Plaintext.make(`C:${PAN_B}`)))
         expect((yield* vault.tokenize(card("reg", "c2", PAN_B))).token).toBe(u.token)
+        // Twins that decline (answer undefined) leave it to the effects too. A request keyed with a
+        // merchantRequestId, digested by a twin, is replayed with its digest from the effect: the same token.
+        throwing = false
+        const keyed = { ...card("reg", "c3", PAN_C), merchantRequestId: "req-twins" }
+        const first = yield* vault.tokenize(keyed)
+        declining = true
+        expect((yield* vault.tokenize(keyed)).token).toBe(first.token)
+        const v = yield* vault.tokenize(card("reg", "c4", PAN_D))
+        expect(revealed(yield* vault.authorizeUse({ merchantId: "reg", token: v.token, ...CIT }))).toBe(PAN_D)
+        // A replay with another card under the same key is still a conflict.
+        expectTokenError(yield* Effect.flip(vault.tokenize({ ...keyed, pan: PAN_D })), "IDEMPOTENCY_CONFLICT")
       }).pipe(Effect.provide(layer))
     )
   })
