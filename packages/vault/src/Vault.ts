@@ -891,7 +891,6 @@ export const make: Effect.Effect<Service, never, TokenStore.TokenStore | CardCry
         : { token: record.token, transactionId, instrument: instrument.success }
     }
 
-
     const authorizeUse = (request: UseRequest): Effect.Effect<Authorization, TE> =>
       Clock.clockWith((clock) => {
         const ms = clock.currentTimeMillisUnsafe()
