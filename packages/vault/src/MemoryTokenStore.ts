@@ -94,6 +94,13 @@ export interface Restorable {
   readonly store: TokenStore.Service
   /** Adds a trusted record; a `Duplicate` (token) or `Unavailable` (capacity) error, or `undefined`. */
   readonly restore: (record: TokenRecord.TokenRecord) => TokenStore.TokenStoreError | undefined
+  /**
+   * The store's `insert` and `update` run synchronously: the same checks and errors (`Unavailable` once
+   * closed), without an effect to run. For a durable adapter that applies each live write to its memory
+   * store before it journals the write.
+   */
+  readonly insertNow: (record: TokenRecord.TokenRecord) => TokenStore.TokenStoreError | undefined
+  readonly updateNow: (next: TokenRecord.TokenRecord) => TokenStore.TokenStoreError | undefined
   /** Every record by token, tombstones included, in first-insertion order: a read-only live view of the store's own map. */
   readonly records: ReadonlyMap<string, TokenRecord.TokenRecord>
 }
@@ -201,12 +208,47 @@ export const makeRestorable = (options?: Options): Restorable => {
     return undefined
   }
 
+  /** `insert`'s body: its constraints, then the record and its indexes; an error changes nothing. */
+  const insertRecord = (record: TokenRecord.TokenRecord): TokenStore.TokenStoreError | undefined => {
+    if (records.has(record.token)) return TokenStore.errors.duplicate("token")
+    if (record.merchantRequestId !== undefined && requestKey(record.merchantId, record.merchantRequestId) !== undefined) {
+      return TokenStore.errors.duplicate("merchantRequestId")
+    }
+    if (activeHolder(record) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")
+    if (records.size >= capacity) return full()
+    records.set(record.token, record)
+    reindex(undefined, record)
+    return undefined
+  }
+
+  /** `update`'s body: compare-and-set by version, the one-ACTIVE-card constraint, then the indexes. */
+  const updateRecord = (next: TokenRecord.TokenRecord): TokenStore.TokenStoreError | undefined => {
+    const current = records.get(next.token)
+    if (current === undefined) return TokenStore.errors.notFound()
+    if (current.version !== next.version - 1) return TokenStore.errors.conflict()
+    // Unchanged index keys keep the one-ACTIVE-card constraint as it held for `current`.
+    if (sameIndexKeys(current, next)) {
+      records.set(next.token, next)
+      if (next.status !== "DELETED") replaceInBuckets(current, next)
+      return undefined
+    }
+    if (activeHolder(next) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")
+    records.set(next.token, next)
+    if (current.merchantRequestId !== undefined && current.merchantRequestId !== next.merchantRequestId) {
+      deleteRequestKey(current.merchantId, current.merchantRequestId)
+    }
+    reindex(current, next)
+    return undefined
+  }
+
+  const closedError = () => TokenStore.errors.unavailable("closed")
+
   const guard = <A>(f: () => A): Effect.Effect<A, TokenStore.TokenStoreError> =>
-    Effect.suspend(() => (closed ? Effect.fail(TokenStore.errors.unavailable("closed")) : Effect.succeed(f())))
+    Effect.suspend(() => (closed ? Effect.fail(closedError()) : Effect.succeed(f())))
 
   const guardEither = <A>(f: () => A | TokenStore.TokenStoreError): Effect.Effect<A, TokenStore.TokenStoreError> =>
     Effect.suspend(() => {
-      if (closed) return Effect.fail(TokenStore.errors.unavailable("closed"))
+      if (closed) return Effect.fail(closedError())
       const out = f()
       return out instanceof TokenStore.TokenStoreError ? Effect.fail(out) : Effect.succeed(out)
     })
@@ -222,18 +264,7 @@ export const makeRestorable = (options?: Options): Restorable => {
 
   const service: Omit<TokenStore.Service, "bindRequestId" | "getRequestKey"> = {
     capabilities: { name: "memory", durable: false, durability: "none", maxPageSize, multiProcess: false },
-    insert: (record) =>
-      guardEither(() => {
-        if (records.has(record.token)) return TokenStore.errors.duplicate("token")
-        if (record.merchantRequestId !== undefined && requestKey(record.merchantId, record.merchantRequestId) !== undefined) {
-          return TokenStore.errors.duplicate("merchantRequestId")
-        }
-        if (activeHolder(record) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")
-        if (records.size >= capacity) return full()
-        records.set(record.token, record)
-        reindex(undefined, record)
-        return undefined
-      }),
+    insert: (record) => guardEither(() => insertRecord(record)),
     peek: {
       record: (token) => (closed ? undefined : records.get(token)),
       merchant: (merchantId) => (closed ? undefined : merchants.get(merchantId))
@@ -244,25 +275,7 @@ export const makeRestorable = (options?: Options): Restorable => {
         const key = requestKey(merchantId, merchantRequestId)
         return typeof key === "string" ? records.get(key) : undefined
       }),
-    update: (next) =>
-      guardEither(() => {
-        const current = records.get(next.token)
-        if (current === undefined) return TokenStore.errors.notFound()
-        if (current.version !== next.version - 1) return TokenStore.errors.conflict()
-        // Unchanged index keys keep the one-ACTIVE-card constraint as it held for `current`.
-        if (sameIndexKeys(current, next)) {
-          records.set(next.token, next)
-          if (next.status !== "DELETED") replaceInBuckets(current, next)
-          return undefined
-        }
-        if (activeHolder(next) !== undefined) return TokenStore.errors.duplicate("activeFingerprint")
-        records.set(next.token, next)
-        if (current.merchantRequestId !== undefined && current.merchantRequestId !== next.merchantRequestId) {
-          deleteRequestKey(current.merchantId, current.merchantRequestId)
-        }
-        reindex(current, next)
-        return undefined
-      }),
+    update: (next) => guardEither(() => updateRecord(next)),
     findByCustomer: (scope, customerId) =>
       guard(() => Buckets.sorted(Buckets.get(byCustomer, scope, customerId))),
     findByFingerprint: (scope, fingerprint) =>
@@ -364,7 +377,13 @@ export const makeRestorable = (options?: Options): Restorable => {
     reindex(undefined, record)
     return undefined
   }
-  return { store: { ...service, ...requestKeys }, restore, records }
+  return {
+    store: { ...service, ...requestKeys },
+    restore,
+    insertNow: (record) => (closed ? closedError() : insertRecord(record)),
+    updateNow: (next) => (closed ? closedError() : updateRecord(next)),
+    records
+  }
 }
 
 /**

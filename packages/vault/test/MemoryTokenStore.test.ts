@@ -579,6 +579,45 @@ describe("MemoryTokenStore restore (trusted bulk load)", () => {
     expect(restorable.restore(live)?.reason).toMatchObject({ _tag: "Duplicate" })
   })
 
+  it("[DUPLICATE-CARD][IDEMPOTENCY][DELETE-IRREVERSIBLE] insertNow and updateNow answer as insert and update do, with the same errors and the same state, and Unavailable once closed", () => {
+    const op = fc.record({
+      update: fc.boolean(),
+      token: fc.constantFrom("t0", "t1", "t2", "t3"),
+      fingerprint: fc.constantFrom("f0", "f1"),
+      status: fc.constantFrom("ACTIVE", "SUSPENDED") as fc.Arbitrary<R["status"]>,
+      requestId: fc.constantFrom(undefined, "r0", "r1"),
+      step: fc.constantFrom(0, 1, 1, 2)
+    })
+    const outcome = (e: TokenStore.TokenStoreError | undefined) => (e === undefined ? "ok" : JSON.stringify(e.reason))
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
+        const viaEffects = MemoryTokenStore.makeRestorable()
+        const direct = MemoryTokenStore.makeRestorable()
+        for (const o of ops) {
+          const current = direct.records.get(o.token)
+          const record: R = o.update && current !== undefined
+            ? { ...current, status: o.status, fingerprint: o.fingerprint, version: current.version + o.step }
+            : makeRecord({ token: o.token, fingerprint: o.fingerprint, status: o.status, merchantRequestId: o.requestId, version: o.update ? 2 : 1 })
+          const effect = o.update ? viaEffects.store.update(record) : viaEffects.store.insert(record)
+          const r = Effect.runSync(Effect.result(effect))
+          const expected = Result.isSuccess(r) ? "ok" : outcome(r.failure)
+          expect(outcome(o.update ? direct.updateNow(record) : direct.insertNow(record))).toBe(expected)
+        }
+        expect([...direct.records]).toEqual([...viaEffects.records])
+        for (const f of ["f0", "f1"]) {
+          expect(Effect.runSync(direct.store.findByFingerprint("merchant:m1", f))).toEqual(Effect.runSync(viaEffects.store.findByFingerprint("merchant:m1", f)))
+        }
+        expect(Effect.runSync(direct.store.findByCustomer("merchant:m1", "c1"))).toEqual(Effect.runSync(viaEffects.store.findByCustomer("merchant:m1", "c1")))
+        Effect.runSync(direct.store.close())
+        const before = [...direct.records]
+        expect(direct.insertNow(makeRecord())?.reason._tag).toBe("Unavailable")
+        if (before.length > 0) expect(direct.updateNow({ ...before[0]![1], version: before[0]![1].version + 1 })?.reason._tag).toBe("Unavailable")
+        expect([...direct.records]).toEqual(before)
+      }),
+      fcParams(200)
+    )
+  })
+
   it("[DELETE-IRREVERSIBLE] restore past the capacity is Unavailable, never a RangeError", () => {
     const { restore } = MemoryTokenStore.makeRestorable({ capacity: 1 })
     expect(restore(makeRecord())).toBeUndefined()

@@ -219,6 +219,9 @@ export class Engine {
   readonly index: TokenStore.Service
   /** The memory store's trusted bulk-load entry, for recovered inserts and snapshot records only. */
   private readonly restore: MemoryTokenStore.Restorable["restore"]
+  /** The memory store's `insert` and `update` without an effect to run each: a live write's index step. */
+  private readonly insertNow: MemoryTokenStore.Restorable["insertNow"]
+  private readonly updateNow: MemoryTokenStore.Restorable["updateNow"]
   /**
    * The memory store's record map (tombstones included), read-only. The engine
    * keeps no copy of its own: at a million records a second map and an entry
@@ -277,9 +280,11 @@ export class Engine {
   recovery: Recovery = { frames: 0, records: 0, truncatedBytes: 0, millis: 0, recordsPerSecond: 0 }
 
   private constructor(readonly dir: string, readonly config: Config, private readonly owner: Lock.Owner) {
-    const { records, restore, store } = MemoryTokenStore.makeRestorable({ maxPageSize: config.maxPageSize })
+    const { insertNow, records, restore, store, updateNow } = MemoryTokenStore.makeRestorable({ maxPageSize: config.maxPageSize })
     this.index = store
     this.restore = restore
+    this.insertNow = insertNow
+    this.updateNow = updateNow
     this.records = records
     this.durable = config.durability !== "none"
   }
@@ -297,7 +302,7 @@ export class Engine {
   }
 
   private applyInsert(record: TokenRecord.TokenRecord): StoreError | undefined {
-    const out = run(this.index.insert(record))
+    const out = this.insertNow(record)
     if (isError(out)) return out
     this.written(record.token)
     return undefined
@@ -321,7 +326,7 @@ export class Engine {
 
   private applyUpdate(next: TokenRecord.TokenRecord): StoreError | undefined {
     const old = this.records.get(next.token)
-    const out = run(this.index.update(next))
+    const out = this.updateNow(next)
     if (isError(out)) return out
     if (old !== undefined) this.deadBytes += this.versionBytes(old)
     if (old === undefined || !sameIndexKeys(old, next)) this.removalTicket = Math.max(this.removalTicket, this.stamp)
