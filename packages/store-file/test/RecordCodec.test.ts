@@ -125,6 +125,17 @@ describe("binary record operations", () => {
     expect(Ops.decodeRecords(Buffer.concat([insert, insert.subarray(1)]), 0, 2 * insert.length - 1)).toBeUndefined()
   })
 
+  it("[R1] a frame writes each repeated value once, before and past the table's first sixteen entries", () => {
+    // 40 customers, then the same 40 again: the table holds far more than sixteen values.
+    const records = Array.from({ length: 80 }, (_, i) => record(i, { customerId: `customer-${String(i % 40).padStart(3, "0")}` }))
+    const w = new Writer()
+    const frame = snapshotFrame(w, records)
+    const text = frame.toString("latin1")
+    for (const c of ["customer-000", "customer-015", "customer-016", "customer-039"]) expect(text.split(c).length - 1).toBe(1)
+    expect(text.split("merchant:m1").length - 1).toBe(1)
+    expect(Ops.decodeRecords(frame, 0, frame.length)).toEqual({ op: Ops.RECORDS, records })
+  })
+
   it("[R1] a string UTF-8 cannot carry (a lone surrogate) is refused, never stored altered", () => {
     for (const customerId of ["c\ud800", "\udc00", `${"x".repeat(200)}\ud800`]) {
       expect(() => Ops.record(new Writer(), Ops.INSERT, record(1, { customerId }))).toThrow()

@@ -58,11 +58,19 @@ const code = <A>(table: ReadonlyArray<A>, value: A): number => {
   return i
 }
 
+/** How many table entries a {@link Writer} searches in order before it keeps them in a `Map`. */
+const FEW = 16
+
 /** Encodes records into a growing buffer; {@link Writer.take} copies the bytes out and resets. */
 export class Writer {
   private buffer = Buffer.allocUnsafe(64 * 1024)
   private at = 0
-  private table = new Map<string, number>()
+  /**
+   * The frame's first table entries, searched in order. A record's own frame (every journal write) has a
+   * handful, and clearing a `Map` for each one allocated it afresh; a snapshot frame's hundreds go on in `table`.
+   */
+  private readonly few: Array<string> = []
+  private readonly table = new Map<string, number>()
 
   get length(): number {
     return this.at
@@ -128,13 +136,21 @@ export class Writer {
     this.at += this.buffer.write(s, this.at, bytes, "utf8")
   }
 
+  /** The table entry (from 1) of `s` in this frame, if it has one. */
+  private entry(s: string): number | undefined {
+    const few = this.few
+    for (let i = 0; i < few.length; i++) if (few[i] === s) return i + 1
+    return few.length < FEW ? undefined : this.table.get(s)
+  }
+
   /** A string through the frame's table. */
   shared(s: string): void {
-    const k = this.table.get(s)
+    const k = this.entry(s)
     if (k !== undefined) return this.varint(k)
     this.varint(0)
     this.string(s)
-    this.table.set(s, this.table.size + 1)
+    if (this.few.length < FEW) this.few.push(s)
+    else this.table.set(s, FEW + this.table.size + 1)
   }
 
   record(r: TokenRecord.TokenRecord): void {
@@ -187,7 +203,8 @@ export class Writer {
 
   reset(): void {
     this.at = 0
-    this.table.clear()
+    this.few.length = 0
+    if (this.table.size > 0) this.table.clear()
   }
 }
 
