@@ -95,11 +95,12 @@ export interface Restorable {
   /** Adds a trusted record; a `Duplicate` (token) or `Unavailable` (capacity) error, or `undefined`. */
   readonly restore: (record: TokenRecord.TokenRecord) => TokenStore.TokenStoreError | undefined
   /**
-   * The store's `insert` and `update` run synchronously: the same checks and errors (`Unavailable` once
-   * closed), without an effect to run. For a durable adapter that applies each live write to its memory
-   * store before it journals the write.
+   * The store's `insert` run synchronously: the same checks and errors (`Unavailable` once closed), without
+   * an effect to run. For a durable adapter that applies each live write to its memory store before it
+   * journals the write.
    */
   readonly insertNow: (record: TokenRecord.TokenRecord) => TokenStore.TokenStoreError | undefined
+  /** The store's `update` run synchronously, as `insertNow` is its `insert`. */
   readonly updateNow: (next: TokenRecord.TokenRecord) => TokenStore.TokenStoreError | undefined
   /** Every record by token, tombstones included, in first-insertion order: a read-only live view of the store's own map. */
   readonly records: ReadonlyMap<string, TokenRecord.TokenRecord>
