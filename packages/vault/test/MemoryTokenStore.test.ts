@@ -580,27 +580,33 @@ describe("MemoryTokenStore restore (trusted bulk load)", () => {
   })
 
   it("[DUPLICATE-CARD][IDEMPOTENCY][DELETE-IRREVERSIBLE] insertNow and updateNow answer as insert and update do, with the same errors and the same state, and Unavailable once closed", () => {
+    // The entries share insert's and update's bodies; this guards what wraps them, on every path the bodies take.
     const op = fc.record({
       update: fc.boolean(),
-      token: fc.constantFrom("t0", "t1", "t2", "t3"),
+      token: fc.constantFrom("t0", "t1", "t2", "t3", "t4"),
       fingerprint: fc.constantFrom("f0", "f1"),
-      status: fc.constantFrom("ACTIVE", "SUSPENDED") as fc.Arbitrary<R["status"]>,
+      status: fc.constantFrom("ACTIVE", "ACTIVE", "SUSPENDED", "DELETED") as fc.Arbitrary<R["status"]>,
       requestId: fc.constantFrom(undefined, "r0", "r1"),
       step: fc.constantFrom(0, 1, 1, 2)
     })
     const outcome = (e: TokenStore.TokenStoreError | undefined) => (e === undefined ? "ok" : JSON.stringify(e.reason))
+    const seen = new Set<string>()
     fc.assert(
       fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
-        const viaEffects = MemoryTokenStore.makeRestorable()
-        const direct = MemoryTokenStore.makeRestorable()
+        // A capacity of three tokens, so that inserts also meet the capacity error.
+        const viaEffects = MemoryTokenStore.makeRestorable({ capacity: 3 })
+        const direct = MemoryTokenStore.makeRestorable({ capacity: 3 })
+        const viaEffect = (e: Effect.Effect<void, TokenStore.TokenStoreError>) => {
+          const r = Effect.runSync(Effect.result(e))
+          return Result.isSuccess(r) ? "ok" : outcome(r.failure)
+        }
         for (const o of ops) {
           const current = direct.records.get(o.token)
           const record: R = o.update && current !== undefined
-            ? { ...current, status: o.status, fingerprint: o.fingerprint, version: current.version + o.step }
+            ? { ...current, status: o.status, fingerprint: o.fingerprint, merchantRequestId: o.requestId, version: current.version + o.step }
             : makeRecord({ token: o.token, fingerprint: o.fingerprint, status: o.status, merchantRequestId: o.requestId, version: o.update ? 2 : 1 })
-          const effect = o.update ? viaEffects.store.update(record) : viaEffects.store.insert(record)
-          const r = Effect.runSync(Effect.result(effect))
-          const expected = Result.isSuccess(r) ? "ok" : outcome(r.failure)
+          const expected = viaEffect(o.update ? viaEffects.store.update(record) : viaEffects.store.insert(record))
+          seen.add(expected)
           expect(outcome(o.update ? direct.updateNow(record) : direct.insertNow(record))).toBe(expected)
         }
         expect([...direct.records]).toEqual([...viaEffects.records])
@@ -608,14 +614,30 @@ describe("MemoryTokenStore restore (trusted bulk load)", () => {
           expect(Effect.runSync(direct.store.findByFingerprint("merchant:m1", f))).toEqual(Effect.runSync(viaEffects.store.findByFingerprint("merchant:m1", f)))
         }
         expect(Effect.runSync(direct.store.findByCustomer("merchant:m1", "c1"))).toEqual(Effect.runSync(viaEffects.store.findByCustomer("merchant:m1", "c1")))
+        for (const id of ["r0", "r1"]) {
+          expect(Effect.runSync(direct.store.getByRequestId("m1", id))).toEqual(Effect.runSync(viaEffects.store.getByRequestId("m1", id)))
+        }
+        // Closed, both answer the effects' error and change nothing.
         Effect.runSync(direct.store.close())
+        Effect.runSync(viaEffects.store.close())
         const before = [...direct.records]
-        expect(direct.insertNow(makeRecord())?.reason._tag).toBe("Unavailable")
-        if (before.length > 0) expect(direct.updateNow({ ...before[0]![1], version: before[0]![1].version + 1 })?.reason._tag).toBe("Unavailable")
+        const fresh = makeRecord()
+        expect(outcome(direct.insertNow(fresh))).toBe(viaEffect(viaEffects.store.insert(fresh)))
+        if (before.length > 0) {
+          const next = { ...before[0]![1], version: before[0]![1].version + 1 }
+          expect(outcome(direct.updateNow(next))).toBe(viaEffect(viaEffects.store.update(next)))
+        }
         expect([...direct.records]).toEqual(before)
       }),
-      fcParams(200)
+      fcParams(300)
     )
+    // Every path of the bodies was taken: success, and each error the two operations give.
+    const tags = [...seen].map((o) => (o === "ok" ? o : (JSON.parse(o) as { _tag: string; constraint?: string })))
+    const has = (tag: string, constraint?: string) =>
+      tags.some((t) => t !== "ok" && t._tag === tag && (constraint === undefined || t.constraint === constraint))
+    expect(seen.has("ok")).toBe(true)
+    for (const c of ["token", "merchantRequestId", "activeFingerprint"]) expect(has("Duplicate", c)).toBe(true)
+    for (const tag of ["NotFound", "Conflict", "Unavailable"]) expect(has(tag)).toBe(true)
   })
 
   it("[DELETE-IRREVERSIBLE] restore past the capacity is Unavailable, never a RangeError", () => {
